@@ -1,0 +1,148 @@
+// DuckDB SQL generation. Pure string building: no I/O, no connection needed.
+import type { Dialect, DialectCapabilities, RelationKind, RelationRef } from '@tsdbt/core';
+
+const CAPABILITIES: DialectCapabilities = Object.freeze({
+  // DuckDB DDL is transactional: CREATE/ALTER/DROP roll back with the transaction.
+  transactionalDdl: true,
+  createOrReplace: true,
+  // MERGE INTO exists since DuckDB 1.4 (verified against 1.5.6).
+  merge: true,
+});
+
+export class DuckDBDialect implements Dialect {
+  readonly name = 'duckdb';
+  readonly capabilities: DialectCapabilities = CAPABILITIES;
+
+  /** Always quotes. Note DuckDB matches identifiers case-insensitively even when quoted. */
+  quoteIdentifier(id: string): string {
+    return `"${id.replaceAll('"', '""')}"`;
+  }
+
+  relationName(rel: RelationRef): string {
+    const parts = rel.database ? [rel.database, rel.schema, rel.identifier] : [rel.schema, rel.identifier];
+    return parts.map((p) => this.quoteIdentifier(p)).join('.');
+  }
+
+  /** Standard SQL literal: DuckDB does not treat backslash as an escape in '…' strings. */
+  stringLiteral(value: string): string {
+    return `'${value.replaceAll("'", "''")}'`;
+  }
+
+  createSchema(schema: string, database?: string): string {
+    const name = database ? `${this.quoteIdentifier(database)}.${this.quoteIdentifier(schema)}` : this.quoteIdentifier(schema);
+    return `CREATE SCHEMA IF NOT EXISTS ${name}`;
+  }
+
+  // The user SQL goes on its own lines so a trailing `-- comment` cannot swallow the closing parenthesis.
+  createTableAs(rel: RelationRef, selectSql: string): string {
+    return `CREATE TABLE ${this.relationName(rel)} AS (\n${stripTrailingSemicolons(selectSql)}\n)`;
+  }
+
+  createView(rel: RelationRef, selectSql: string): string {
+    return `CREATE VIEW ${this.relationName(rel)} AS (\n${stripTrailingSemicolons(selectSql)}\n)`;
+  }
+
+  renameRelation(from: RelationRef, kind: RelationKind, toIdentifier: string): string {
+    return `ALTER ${keyword(kind)} ${this.relationName(from)} RENAME TO ${this.quoteIdentifier(toIdentifier)}`;
+  }
+
+  /** DuckDB accepts CASCADE on both (it has no tracked view dependencies, so it is mostly a no-op). */
+  dropRelation(rel: RelationRef, kind: RelationKind): string {
+    return `DROP ${keyword(kind)} IF EXISTS ${this.relationName(rel)} CASCADE`;
+  }
+
+  limitQuery(selectSql: string, limit: number): string {
+    if (!Number.isSafeInteger(limit) || limit < 0) throw new RangeError(`limit must be a non-negative integer, got ${limit}`);
+    return `select * from (\n${stripTrailingSemicolons(selectSql)}\n) as __tsdbt_limit limit ${limit}`;
+  }
+}
+
+export function createDuckDBDialect(): DuckDBDialect {
+  return new DuckDBDialect();
+}
+
+function keyword(kind: RelationKind): 'TABLE' | 'VIEW' {
+  return kind === 'view' ? 'VIEW' : 'TABLE';
+}
+
+/**
+ * Remove statement terminators (`;`) that end the SQL, keeping any trailing comments, and trim
+ * trailing whitespace. Semicolons inside strings, quoted identifiers, dollar-quoted strings and
+ * comments are left alone.
+ */
+export function stripTrailingSemicolons(sql: string): string {
+  let lastSignificantEnd = 0; // index just past the last significant char that is not `;`
+  let trailingSemicolons: number[] = [];
+  let i = 0;
+  const n = sql.length;
+  while (i < n) {
+    const c = sql[i]!;
+    const next = sql[i + 1];
+    if (c === '-' && next === '-') {
+      const eol = sql.indexOf('\n', i);
+      i = eol === -1 ? n : eol + 1;
+    } else if (c === '/' && next === '*') {
+      i = skipBlockComment(sql, i);
+    } else if (c === ';') {
+      trailingSemicolons.push(i);
+      i += 1;
+    } else if (/\s/.test(c)) {
+      i += 1;
+    } else {
+      i = skipToken(sql, i);
+      lastSignificantEnd = i;
+      trailingSemicolons = [];
+    }
+  }
+  let out = sql.slice(0, lastSignificantEnd);
+  let from = lastSignificantEnd;
+  for (const pos of trailingSemicolons) {
+    out += sql.slice(from, pos);
+    from = pos + 1;
+  }
+  return (out + sql.slice(from)).trimEnd();
+}
+
+/** Skip a nested `/* … *\/` comment starting at `start`; returns the index after it. */
+function skipBlockComment(sql: string, start: number): number {
+  let depth = 0;
+  let i = start;
+  while (i < sql.length) {
+    if (sql.startsWith('/*', i)) {
+      depth += 1;
+      i += 2;
+    } else if (sql.startsWith('*/', i)) {
+      depth -= 1;
+      i += 2;
+      if (depth === 0) return i;
+    } else {
+      i += 1;
+    }
+  }
+  return sql.length;
+}
+
+/** Skip one significant token (string, quoted identifier, dollar string or single char). */
+function skipToken(sql: string, start: number): number {
+  const c = sql[start]!;
+  if (c === "'" || c === '"') {
+    const escapesBackslash = c === "'" && start > 0 && /[eE]/.test(sql[start - 1]!) && !/[\w$]/.test(sql[start - 2] ?? ' ');
+    let i = start + 1;
+    while (i < sql.length) {
+      const ch = sql[i]!;
+      if (escapesBackslash && ch === '\\') i += 2;
+      else if (ch === c && sql[i + 1] === c) i += 2;
+      else if (ch === c) return i + 1;
+      else i += 1;
+    }
+    return sql.length;
+  }
+  if (c === '$') {
+    const tag = /^\$(?:[A-Za-z_][A-Za-z0-9_]*)?\$/.exec(sql.slice(start, start + 100));
+    if (tag) {
+      const end = sql.indexOf(tag[0], start + tag[0].length);
+      return end === -1 ? sql.length : end + tag[0].length;
+    }
+  }
+  return start + 1;
+}

@@ -1,0 +1,27 @@
+import { run } from '@tsdbt/core';
+import { EXIT_FAILURE, EXIT_OK, guarded, load, type CommandEnv } from '../context.js';
+
+export interface RunFlags {
+  select?: string[];
+  exclude?: string[];
+  failFast?: boolean;
+}
+
+export function runCommand(env: CommandEnv, flags: RunFlags): Promise<number> {
+  return guarded(env, async () => {
+    const project = await load(env);
+    const controller = new AbortController();
+    const onSigint = () => {
+      env.reporter.info('Interrupted: finishing running nodes, scheduling no more (Ctrl-C again to force)');
+      process.removeListener('SIGINT', onSigint);
+      controller.abort();
+    };
+    process.on('SIGINT', onSigint);
+    try {
+      const result = await run(project, { select: flags.select, exclude: flags.exclude, failFast: flags.failFast, signal: controller.signal, onEvent: env.reporter.handle });
+      return result.success ? EXIT_OK : EXIT_FAILURE;
+    } finally {
+      process.removeListener('SIGINT', onSigint);
+    }
+  });
+}

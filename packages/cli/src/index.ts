@@ -1,0 +1,73 @@
+// tsdbt CLI: argument parsing and exit codes over @tsdbt/core. No business logic here.
+import { Command, CommanderError, Option } from 'commander';
+import { TSDBT_VERSION } from '@tsdbt/core';
+import { commandEnv, EXIT_USAGE, type GlobalFlags } from './context.js';
+import { compileCommand, parseCommand } from './commands/compile.js';
+import { lsCommand } from './commands/ls.js';
+import { cleanCommand, debugCommand, initCommand } from './commands/misc.js';
+import { runCommand } from './commands/run.js';
+import { showCommand } from './commands/show.js';
+import type { Output } from './reporter.js';
+
+const collect = (value: string, prev: string[] = []) => [...prev, value];
+
+function selectionOptions(cmd: Command): Command {
+  return cmd
+    .option('-s, --select <selector>', 'nodes to include (repeatable; space = union, comma = intersection)', collect)
+    .option('--exclude <selector>', 'nodes to leave out (repeatable)', collect);
+}
+
+export async function main(argv: readonly string[], io: Output = { out: (l) => console.log(l), err: (l) => console.error(l), isTTY: Boolean(process.stdout.isTTY) }): Promise<number> {
+  let exit = 0;
+  const program = new Command('tsdbt')
+    .description('Declarative SQL modeling: dbt semantics, TypeScript speed.')
+    .version(TSDBT_VERSION, '-v, --version')
+    .option('--project-dir <dir>', 'project folder (default: current folder)')
+    .option('--profiles-dir <dir>', 'folder holding profiles.yml')
+    .option('-t, --target <name>', 'target in the profile')
+    .option('--vars <yaml>', 'variables as YAML or JSON, e.g. \'{"start": "2024-01-01"}\'')
+    .option('--threads <n>', 'models built at once (default 4)')
+    .addOption(new Option('--log-format <format>', 'text or json (one event per line)').choices(['text', 'json']).default('text'))
+    .option('--no-color', 'plain output')
+    .option('--strict', 'unknown config keys are errors')
+    .showSuggestionAfterError(true)
+    .exitOverride()
+    .configureOutput({ writeOut: (s) => io.out(s.trimEnd()), writeErr: (s) => io.err(s.trimEnd()) });
+
+  const env = (cmd: Command) => commandEnv(cmd.optsWithGlobals() as GlobalFlags, io);
+
+  selectionOptions(program.command('run').description('build models in dependency order'))
+    .option('-x, --fail-fast', 'stop scheduling at the first failure')
+    .action(async (flags, cmd: Command) => void (exit = await runCommand(env(cmd), flags)));
+  program.command('parse').description('read the project and write target/manifest.json').action(async (_f, cmd: Command) => void (exit = await parseCommand(env(cmd))));
+  selectionOptions(program.command('compile').description('render SQL to target/compiled/')).action(async (flags, cmd: Command) => void (exit = await compileCommand(env(cmd), flags)));
+  selectionOptions(program.command('ls').alias('list').description('list nodes'))
+    .option('--resource-type <type>', 'model, source … (repeatable)', collect)
+    .option('-o, --output <format>', 'selector, name, path or json', 'selector')
+    .action(async (flags, cmd: Command) => void (exit = await lsCommand(env(cmd), flags)));
+  program
+    .command('show')
+    .description('preview rows of a model or of inline SQL')
+    .option('-s, --select <model>', 'one model')
+    .option('--inline <sql>', 'SQL (with Jinja) to run')
+    .option('--limit <n>', 'rows to show (-1 for all)', '5')
+    .action(async (flags, cmd: Command) => void (exit = await showCommand(env(cmd), flags)));
+  program.command('debug').description('show the configuration and test the connection').action(async (_f, cmd: Command) => void (exit = await debugCommand(env(cmd))));
+  program
+    .command('init <dir>')
+    .description('create a new project that runs on embedded DuckDB')
+    .option('--name <name>', 'project name (default: folder name)')
+    .action(async (dir: string, flags, cmd: Command) => void (exit = await initCommand(env(cmd), dir, flags)));
+  program.command('clean').description('remove target/ and other clean-targets').action(async (_f, cmd: Command) => void (exit = await cleanCommand(env(cmd))));
+
+  try {
+    await program.parseAsync([...argv], { from: 'user' });
+  } catch (e) {
+    if (e instanceof CommanderError) {
+      if (e.code === 'commander.helpDisplayed' || e.code === 'commander.version' || e.code === 'commander.help') return 0;
+      return EXIT_USAGE;
+    }
+    throw e;
+  }
+  return exit;
+}

@@ -1,0 +1,112 @@
+// Terminal rendering of core's event stream: text (with a live progress line on a TTY) or JSON lines.
+import pc from 'picocolors';
+import type { Diagnostic, NodeResult, RunEvent } from '@tsdbt/core';
+
+export interface Output {
+  out: (line: string) => void;
+  err: (line: string) => void;
+  isTTY: boolean;
+}
+
+export interface Reporter {
+  handle(event: RunEvent): void;
+  /** Print a user-facing error (no stack). */
+  error(text: string): void;
+  info(text: string): void;
+  json: boolean;
+  color: ReturnType<typeof pc.createColors>;
+}
+
+export function createReporter(format: 'text' | 'json', useColor: boolean, io: Output): Reporter {
+  const c = pc.createColors(useColor);
+  if (format === 'json') {
+    const line = (obj: Record<string, unknown>) => io.out(JSON.stringify({ ts: new Date().toISOString(), ...obj }));
+    return {
+      json: true,
+      color: c,
+      handle: (e) => line({ event: e.type, ...e }),
+      error: (text) => line({ event: 'error', level: 'error', message: text }),
+      info: (text) => line({ event: 'info', level: 'info', message: text }),
+    };
+  }
+  const running = new Set<string>();
+  let progress = '';
+  let finished = 0;
+  let total = 0;
+  const clearProgress = () => {
+    if (io.isTTY && progress) process.stdout.write('\r\x1b[K');
+  };
+  const drawProgress = () => {
+    if (!io.isTTY || total === 0) return;
+    const names = [...running].slice(0, 3).join(', ') + (running.size > 3 ? ` +${running.size - 3}` : '');
+    progress = c.dim(`  [${finished}/${total}] ${running.size ? `running ${names}` : ''}`);
+    process.stdout.write(`\r\x1b[K${progress.slice(0, (process.stdout.columns ?? 100) + 20)}`);
+  };
+  const print = (text: string) => {
+    clearProgress();
+    io.out(text);
+    drawProgress();
+  };
+  const status = (r: NodeResult) =>
+    r.status === 'success' ? c.green('OK   ') : r.status === 'error' ? c.red('ERROR') : c.yellow('SKIP ');
+  const diag = (d: Diagnostic) => {
+    const where = d.location ? `${d.location.file}${d.location.line ? `:${d.location.line}` : ''}${d.location.column ? `:${d.location.column}` : ''}: ` : '';
+    return `${c.yellow('warning')} ${where}${d.message}${d.hint ? `\n  ${c.dim(d.hint)}` : ''}`;
+  };
+  return {
+    json: false,
+    color: c,
+    error: (text) => {
+      clearProgress();
+      io.err(`${c.red(c.bold('error'))} ${text}`);
+    },
+    info: (text) => print(text),
+    handle(e) {
+      switch (e.type) {
+        case 'diagnostic':
+          clearProgress();
+          io.err(diag(e.diagnostic));
+          break;
+        case 'log':
+          print(`  ${c.dim(e.message)}`);
+          break;
+        case 'run_started':
+          total = e.total;
+          print(`Running ${e.total} ${e.total === 1 ? 'node' : 'nodes'} on target ${c.bold(e.target)} (${e.adapter}) with ${e.threads} threads`);
+          break;
+        case 'node_started':
+          running.add(e.name);
+          drawProgress();
+          break;
+        case 'node_finished': {
+          const r = e.result;
+          running.delete(r.name);
+          finished++;
+          const n = String(e.index).padStart(String(e.total).length);
+          const rows = r.rowsAffected !== undefined ? ` ${r.rowsAffected.toLocaleString('en-US')} rows` : '';
+          const time = r.status === 'skipped' ? '' : c.dim(` ${r.executionTime.toFixed(2)}s`);
+          const what = r.status === 'skipped' ? c.dim(r.message) : `${r.materialization.padEnd(9)}${r.relationName ?? r.name}`;
+          print(`  ${n} of ${e.total} ${status(r)} ${r.status === 'skipped' ? `${r.name} ${what}` : what}${rows}${time}`);
+          break;
+        }
+        case 'run_finished': {
+          running.clear();
+          clearProgress();
+          progress = '';
+          const count = (s: string) => e.results.filter((r) => r.status === s).length;
+          const failed = e.results.filter((r) => r.status === 'error');
+          for (const r of failed) {
+            io.out('');
+            io.out(`${c.red('Failed')} ${c.bold(r.name)} (${r.originalFilePath})`);
+            for (const line of r.message.split('\n')) io.out(`  ${line}`);
+            if (r.compiledPath) io.out(c.dim(`  compiled SQL: ${r.compiledPath}`));
+          }
+          io.out('');
+          const summary = `Finished ${e.results.length} nodes in ${e.elapsedSeconds.toFixed(2)}s: ${count('success')} ok, ${count('error')} failed, ${count('skipped')} skipped`;
+          io.out(e.success ? c.green(summary) : c.red(summary));
+          break;
+        }
+      }
+    },
+  };
+}

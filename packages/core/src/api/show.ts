@@ -1,0 +1,77 @@
+// show: preview rows of a model or of inline SQL, compiled with the same context as models.
+import type { ColumnMeta } from '../adapter/types.js';
+import { Compiler } from '../compile/compile-project.js';
+import { TsdbtError, didYouMean } from '../errors.js';
+import { redact } from '../execute/redact.js';
+import { openSession } from '../execute/session.js';
+import type { ModelNode } from '../parse/nodes.js';
+import { extractStatic } from '../template/static-extract.js';
+import type { Project } from '../project/load-project.js';
+import { parseWithEvents, selectInOrder, type CommonOptions } from './prepare.js';
+
+export interface ShowOptions extends CommonOptions {
+  /** One model selector. */
+  select?: string | undefined;
+  /** SQL with Jinja, compiled like a model. */
+  inline?: string | undefined;
+  /** Default 5, as in dbt. */
+  limit?: number | undefined;
+}
+
+export interface ShowResult {
+  columns: ColumnMeta[];
+  rows: Record<string, unknown>[];
+  compiledSql: string;
+}
+
+export async function show(project: Project, options: ShowOptions): Promise<ShowResult> {
+  if (!options.select === !options.inline) throw new TsdbtError('usage', 'show needs exactly one of --select or --inline');
+  const parsed = await parseWithEvents(project, options);
+  let node: ModelNode;
+  if (options.inline !== undefined) {
+    const ex = extractStatic(options.inline);
+    node = {
+      uniqueId: `sql_operation.${project.config.name}.inline_query`,
+      resourceType: 'model',
+      name: 'inline_query',
+      packageName: project.config.name,
+      originalFilePath: '<inline>',
+      path: '<inline>',
+      fqn: [project.config.name, 'inline_query'],
+      description: '',
+      columns: {},
+      config: { enabled: true, materialized: 'view', tags: [], meta: {} },
+      tags: [],
+      rawCode: options.inline,
+      checksum: '',
+      refs: ex.refs,
+      sources: ex.sources,
+      macros: [],
+      renderedAtParse: false,
+      relation: { schema: project.target.config.schema, identifier: 'inline_query' },
+    };
+  } else {
+    const ids = selectInOrder(parsed, { select: options.select }, ['model']);
+    if (ids.length !== 1) {
+      const names = [...parsed.nodes.values()].filter((n) => n.resourceType === 'model').map((n) => n.name);
+      const hint = ids.length === 0 ? didYouMean(String(options.select), names) : `it matched: ${ids.map((i) => parsed.nodes.get(i)!.name).join(', ')}`;
+      throw new TsdbtError('selector', `show --select must match exactly one model; \`${options.select}\` matched ${ids.length}`, { hint });
+    }
+    node = parsed.nodes.get(ids[0]!) as ModelNode;
+  }
+  const session = await openSession(project, options.adapters, 1);
+  try {
+    const compiler = new Compiler(parsed, session.dialect);
+    const compiled = compiler.compile(node);
+    const limit = options.limit ?? 5;
+    const sql = limit < 0 ? compiled.compiledSql : session.dialect.limitQuery(compiled.compiledSql, limit);
+    try {
+      const res = await session.pool.withConnection((conn) => conn.execute(sql));
+      return { columns: res.columns, rows: res.rows, compiledSql: compiled.compiledSql };
+    } catch (e) {
+      throw new TsdbtError('database', redact(project, (e as Error).message), { location: { file: node.originalFilePath } });
+    }
+  } finally {
+    await session.close();
+  }
+}

@@ -1,0 +1,87 @@
+// target/manifest.json, shaped like dbt's (nodes, sources, macros, parent_map, child_map).
+import path from 'node:path';
+import type { CompiledModel } from '../compile/compile-project.js';
+import type { GraphNode } from '../parse/nodes.js';
+import type { ParsedProject } from '../parse/parse-project.js';
+import { metadata, writeJson } from './metadata.js';
+
+export const MANIFEST_VERSION = 1;
+
+function nodeEntry(node: GraphNode, relationName: string | undefined, compiled?: CompiledModel): Record<string, unknown> {
+  const common = {
+    unique_id: node.uniqueId,
+    resource_type: node.resourceType,
+    name: node.name,
+    package_name: node.packageName,
+    path: node.path,
+    original_file_path: node.originalFilePath,
+    fqn: node.fqn,
+    description: node.description,
+    columns: node.columns,
+    config: node.config,
+    tags: node.tags,
+    patch_path: node.patchPath ?? null,
+    database: node.relation?.database ?? null,
+    schema: node.relation?.schema ?? null,
+    relation_name: relationName ?? null,
+  };
+  if (node.resourceType === 'source') {
+    return { ...common, source_name: node.sourceName, source_description: node.sourceDescription, identifier: node.identifier, loaded_at_field: node.loadedAtField ?? null, freshness: node.freshness ?? null };
+  }
+  return {
+    ...common,
+    alias: node.relation?.identifier ?? node.name,
+    raw_code: node.rawCode,
+    language: 'sql',
+    checksum: { name: 'sha256', checksum: node.checksum },
+    refs: node.refs.map((r) => ({ name: r.name, package: r.package ?? null, version: r.version ?? null })),
+    sources: node.sources.map((s) => [s.source, s.table]),
+    depends_on: { nodes: [] as string[], macros: node.macros.map((m) => `macro.${node.packageName}.${m}`) },
+    compiled: compiled !== undefined,
+    compiled_code: compiled?.compiledSql ?? null,
+    compiled_path: compiled?.compiledPath ?? null,
+    extra_ctes: compiled?.ephemerals.map((id) => ({ id })) ?? [],
+  };
+}
+
+export function buildManifest(parsed: ParsedProject, relationName: (node: GraphNode) => string | undefined, adapterType: string, invocationId: string, compiled?: ReadonlyMap<string, CompiledModel>): Record<string, unknown> {
+  const { graph } = parsed;
+  const nodes: Record<string, unknown> = {};
+  const sources: Record<string, unknown> = {};
+  const parentMap: Record<string, string[]> = {};
+  const childMap: Record<string, string[]> = {};
+  for (const node of parsed.nodes.values()) {
+    const entry = nodeEntry(node, relationName(node), compiled?.get(node.uniqueId));
+    parentMap[node.uniqueId] = graph.inNeighbors(node.uniqueId);
+    childMap[node.uniqueId] = graph.outNeighbors(node.uniqueId);
+    if (node.resourceType === 'source') sources[node.uniqueId] = entry;
+    else {
+      (entry.depends_on as { nodes: string[] }).nodes = parentMap[node.uniqueId]!;
+      nodes[node.uniqueId] = entry;
+    }
+  }
+  const disabled: Record<string, unknown[]> = {};
+  for (const node of parsed.disabled.values()) disabled[node.uniqueId] = [nodeEntry(node, undefined)];
+  const macros: Record<string, unknown> = {};
+  for (const m of parsed.macros.values()) macros[m.uniqueId] = { unique_id: m.uniqueId, name: m.name, package_name: m.packageName, original_file_path: m.originalFilePath, resource_type: 'macro' };
+  return {
+    metadata: metadata('manifest', MANIFEST_VERSION, 'manifest/v12', parsed.project.config.name, adapterType, invocationId),
+    nodes,
+    sources,
+    macros,
+    docs: {},
+    exposures: {},
+    metrics: {},
+    groups: {},
+    selectors: {},
+    disabled,
+    parent_map: parentMap,
+    child_map: childMap,
+  };
+}
+
+export function writeManifest(parsed: ParsedProject, manifest: Record<string, unknown>): string {
+  const file = path.join(parsed.project.projectDir, parsed.project.config.targetPath, 'manifest.json');
+  writeJson(file, manifest);
+  return file;
+}

@@ -1,0 +1,49 @@
+// Template context shared by every phase: var, env_var, target, project_name, flags.
+// Node-specific names (ref, source, config, this, is_incremental) are added per render.
+import { didYouMean, TsdbtError } from '../errors.js';
+import type { Project } from '../project/load-project.js';
+import { SECRET_TARGET_KEYS } from '../project/profiles.js';
+import { envVarLookup, SECRET_ENV_PREFIXES } from '../project/yaml-render.js';
+import { jinjaFunction } from '../template/engine.js';
+
+export type TemplateContext = Record<string, unknown>;
+
+/** `target` as templates see it: the target config without secrets, plus name and profile_name. */
+export function targetContext(project: Project, secretKeys: readonly string[] = []): Record<string, unknown> {
+  const t: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(project.target.config)) {
+    if (!SECRET_TARGET_KEYS.includes(k) && !secretKeys.includes(k)) t[k] = v;
+  }
+  return { ...t, name: project.target.name, profile_name: project.target.profileName, threads: project.threads, database: project.target.config.database ?? null };
+}
+
+export function baseContext(project: Project, phase: 'parse' | 'compile' | 'run', file: () => string): TemplateContext {
+  const target = targetContext(project);
+  return {
+    project_name: project.config.name,
+    target,
+    execute: phase !== 'parse',
+    flags: { FULL_REFRESH: false, STORE_FAILURES: false, WHICH: phase },
+    var: jinjaFunction(([name, fallback]) => {
+      const key = String(name);
+      if (Object.prototype.hasOwnProperty.call(project.vars, key)) return project.vars[key];
+      if (fallback !== undefined) return fallback;
+      const hint = didYouMean(key, Object.keys(project.vars));
+      throw new TsdbtError('template', `required var \`${key}\` is not defined`, {
+        location: { file: file() },
+        hint: hint ?? `define it under \`vars:\` in ${project.projectFile}, pass --vars '{${key}: …}', or give var() a default`,
+      });
+    }),
+    env_var: jinjaFunction(([name, fallback]) => {
+      const key = String(name);
+      if (SECRET_ENV_PREFIXES.some((p) => key.startsWith(p))) {
+        // A secret rendered into SQL would land in compiled files and run_results.json.
+        throw new TsdbtError('template', `secret env var \`${key}\` cannot be used in models, macros or tests`, {
+          location: { file: file() },
+          hint: 'secret env vars are for profiles.yml (passwords, tokens) only',
+        });
+      }
+      return envVarLookup(project, key, fallback, file());
+    }),
+  };
+}

@@ -1,0 +1,173 @@
+// compileProject → CompiledModel per node: rendered SQL with refs resolved and ephemeral models inlined as CTEs.
+import { mkdirSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import type { Dialect } from '../adapter/types.js';
+import { TsdbtError } from '../errors.js';
+import type { ModelNode, GraphNode } from '../parse/nodes.js';
+import { refFromArgs } from '../parse/model.js';
+import { nodeForTemplates } from '../parse/relations.js';
+import type { ParsedProject } from '../parse/parse-project.js';
+import { jinjaFunction } from '../template/engine.js';
+import { renderSimple } from '../template/static-extract.js';
+import { baseContext, type TemplateContext } from './base-context.js';
+import { injectCtes } from './ephemeral.js';
+import { RelationValue, ephemeralCteName } from './relation.js';
+
+export interface CompiledModel {
+  uniqueId: string;
+  node: ModelNode;
+  /** The model's own SQL after rendering (ephemeral refs point at CTE names). */
+  bodySql: string;
+  /** What runs in the warehouse: bodySql with ephemeral CTEs injected. */
+  compiledSql: string;
+  /** Ephemeral models inlined into this one, in dependency order. */
+  ephemerals: string[];
+  /** target/compiled/<project>/<original path>, relative to the project dir. */
+  compiledPath: string;
+}
+
+export interface CompileOptions {
+  dialect: Dialect;
+  /** Only these nodes (and the ephemerals they need); default: every enabled model. */
+  nodeIds?: Iterable<string> | undefined;
+  /** Write target/compiled/… files (default true). */
+  writeFiles?: boolean | undefined;
+  /** Extra context for every render (is_incremental etc. at run time). */
+  extraContext?: ((node: ModelNode) => TemplateContext) | undefined;
+}
+
+export interface CompiledProject {
+  parsed: ParsedProject;
+  models: Map<string, CompiledModel>;
+}
+
+export class Compiler {
+  private readonly bodies = new Map<string, string>();
+  private readonly base: TemplateContext;
+  private currentFile = '';
+
+  constructor(
+    private readonly parsed: ParsedProject,
+    private readonly dialect: Dialect,
+    private readonly extraContext?: (node: ModelNode) => TemplateContext,
+  ) {
+    this.base = baseContext(parsed.project, 'compile', () => this.currentFile);
+  }
+
+  relationOf(node: GraphNode): RelationValue {
+    if (node.resourceType === 'model' && node.config.materialized === 'ephemeral') {
+      const name = ephemeralCteName(node.name);
+      return new RelationValue({ schema: '', identifier: name }, name, 'cte');
+    }
+    if (!node.relation) throw new Error(`internal: ${node.uniqueId} has no relation`);
+    return RelationValue.of(this.dialect, node.relation, node.resourceType === 'model' && node.config.materialized === 'view' ? 'view' : 'table');
+  }
+
+  private context(node: ModelNode): TemplateContext {
+    const { parsed } = this;
+    const file = node.originalFilePath;
+    const byName = (name: string) => {
+      const id = `model.${node.packageName}.${name}`;
+      const target = parsed.nodes.get(id);
+      if (!target) throw new TsdbtError('ref', `model \`${node.name}\` refers to \`${name}\`, which does not exist`, { location: { file } });
+      return target;
+    };
+    const config = Object.assign(
+      jinjaFunction(() => ''),
+      {
+        get: jinjaFunction(([key, fallback]) => node.config[String(key)] ?? fallback ?? null),
+        require: jinjaFunction(([key]) => {
+          const v = node.config[String(key)];
+          if (v === undefined) throw new TsdbtError('template', `config \`${String(key)}\` is required by this model`, { location: { file } });
+          return v;
+        }),
+      },
+    );
+    return {
+      ...this.base,
+      ref: jinjaFunction((args, kwargs) => this.relationOf(byName(refFromArgs(args, kwargs).name))),
+      source: jinjaFunction(([s, t]) => {
+        const src = parsed.nodes.get(`source.${node.packageName}.${String(s)}.${String(t)}`);
+        if (!src) throw new TsdbtError('ref', `source('${String(s)}', '${String(t)}') is not defined`, { location: { file } });
+        return this.relationOf(src);
+      }),
+      config,
+      this: this.relationOf(node),
+      model: nodeForTemplates(node),
+      is_incremental: jinjaFunction(() => false),
+      ...this.extraContext?.(node),
+    };
+  }
+
+  /** The model's rendered SQL, without injected CTEs (memoised). */
+  body(node: ModelNode): string {
+    const cached = this.bodies.get(node.uniqueId);
+    if (cached !== undefined) return cached;
+    this.currentFile = node.originalFilePath;
+    const ctx = this.context(node);
+    const ex = this.parsed.extractions.get(node.checksum);
+    const sql = ex?.simple ? renderSimple(ex, ctx) : this.parsed.engine.render(node.originalFilePath, node.rawCode, ctx);
+    this.bodies.set(node.uniqueId, sql);
+    return sql;
+  }
+
+  /** Ephemeral ancestors reachable through ephemeral models only, in dependency order. */
+  ephemeralsOf(node: ModelNode): ModelNode[] {
+    const out: ModelNode[] = [];
+    const seen = new Set<string>();
+    const { graph } = this.parsed;
+    const parentsOf = (id: string, n: ModelNode) =>
+      graph.hasNode(id) ? graph.inNeighbors(id) : n.refs.map((r) => `model.${n.packageName}.${r.name}`).filter((p) => graph.hasNode(p));
+    const visit = (id: string) => {
+      for (const parent of parentsOf(id, node)) {
+        const p = this.parsed.graph.getNodeAttributes(parent).node;
+        if (p.resourceType !== 'model' || p.config.materialized !== 'ephemeral' || seen.has(parent)) continue;
+        seen.add(parent);
+        visit(parent);
+        out.push(p);
+      }
+    };
+    visit(node.uniqueId);
+    return out;
+  }
+
+  compile(node: ModelNode): CompiledModel {
+    const bodySql = this.body(node);
+    const ephemerals = this.ephemeralsOf(node);
+    const compiledSql = ephemerals.length ? injectCtes(bodySql, ephemerals.map((e) => ({ name: ephemeralCteName(e.name), sql: this.body(e) }))) : bodySql;
+    return {
+      uniqueId: node.uniqueId,
+      node,
+      bodySql,
+      compiledSql,
+      ephemerals: ephemerals.map((e) => e.uniqueId),
+      compiledPath: path.posix.join(this.parsed.project.config.targetPath, 'compiled', node.packageName, node.originalFilePath),
+    };
+  }
+}
+
+export function compileProject(parsed: ParsedProject, options: CompileOptions): CompiledProject {
+  const compiler = new Compiler(parsed, options.dialect, options.extraContext);
+  const ids = options.nodeIds ? [...options.nodeIds] : [...parsed.nodes.keys()];
+  const models = new Map<string, CompiledModel>();
+  for (const id of ids) {
+    const node = parsed.nodes.get(id);
+    if (!node || node.resourceType !== 'model') continue;
+    models.set(id, compiler.compile(node));
+  }
+  if (options.writeFiles !== false) writeCompiledFiles(parsed.project.projectDir, models.values());
+  return { parsed, models };
+}
+
+export function writeCompiledFiles(projectDir: string, models: Iterable<CompiledModel>): void {
+  const made = new Set<string>();
+  for (const m of models) {
+    const file = path.join(projectDir, m.compiledPath);
+    const dir = path.dirname(file);
+    if (!made.has(dir)) {
+      mkdirSync(dir, { recursive: true });
+      made.add(dir);
+    }
+    writeFileSync(file, m.compiledSql);
+  }
+}

@@ -1,0 +1,52 @@
+// Build one model in the warehouse from its plan, tracking which relations exist.
+import type { Connection, Dialect, RelationKind, RelationRef } from '../adapter/types.js';
+import type { CompiledModel } from '../compile/compile-project.js';
+import { planTable } from '../plan/materializations/table.js';
+import { planView } from '../plan/materializations/view.js';
+import { BACKUP_SUFFIX, TEMP_SUFFIX, type MaterializationPlan } from '../plan/plan.js';
+import { runStatements } from './session.js';
+
+/** What exists in the warehouse, by `schema.identifier` (lower-cased where the engine folds case). */
+export class RelationCache {
+  private readonly kinds = new Map<string, RelationKind>();
+  private static key(schema: string, identifier: string): string {
+    return `${schema}\u0000${identifier}`.toLowerCase();
+  }
+  set(schema: string, identifier: string, kind: RelationKind | undefined): void {
+    const k = RelationCache.key(schema, identifier);
+    if (kind) this.kinds.set(k, kind);
+    else this.kinds.delete(k);
+  }
+  get(rel: RelationRef): RelationKind | undefined {
+    return this.kinds.get(RelationCache.key(rel.schema, rel.identifier));
+  }
+}
+
+export class UnsupportedMaterialization extends Error {}
+
+export function planModel(dialect: Dialect, model: CompiledModel, cache: RelationCache): MaterializationPlan {
+  const rel = model.node.relation!;
+  const leftovers = [TEMP_SUFFIX, BACKUP_SUFFIX]
+    .map((s) => ({ identifier: `${rel.identifier}${s}`, kind: cache.get({ ...rel, identifier: `${rel.identifier}${s}` }) }))
+    .filter((l): l is { identifier: string; kind: RelationKind } => l.kind !== undefined);
+  const state = { existing: cache.get(rel), leftovers };
+  switch (model.node.config.materialized) {
+    case 'table':
+      return planTable(dialect, rel, model.compiledSql, state);
+    case 'view':
+      return planView(dialect, rel, model.compiledSql, state);
+    default:
+      throw new UnsupportedMaterialization(`materialization \`${model.node.config.materialized}\` is not supported yet (use view, table or ephemeral)`);
+  }
+}
+
+export async function materialize(conn: Connection, dialect: Dialect, model: CompiledModel, cache: RelationCache): Promise<{ rows?: number | undefined }> {
+  const plan = planModel(dialect, model, cache);
+  const counts = await runStatements(conn, plan.statements.map((s) => s.sql), dialect.capabilities.transactionalDdl);
+  const rel = model.node.relation!;
+  cache.set(rel.schema, rel.identifier, plan.resultKind);
+  cache.set(rel.schema, `${rel.identifier}${TEMP_SUFFIX}`, undefined);
+  cache.set(rel.schema, `${rel.identifier}${BACKUP_SUFFIX}`, undefined);
+  const rows = plan.rowsFrom !== undefined && plan.resultKind === 'table' ? counts[plan.rowsFrom] : undefined;
+  return { rows };
+}

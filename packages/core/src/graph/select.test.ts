@@ -1,0 +1,468 @@
+import { describe, it, expect } from 'vitest';
+import { TsdbtError } from '../errors.js';
+import type { GraphNode, ModelNode, NodeConfig, SourceNode } from '../parse/nodes.js';
+import { createNodeGraph, type NodeGraph } from './node-graph.js';
+import { parseSelection, selectNodes, unmatchedSelectors, type SelectionOptions } from './select.js';
+
+// ---------------------------------------------------------------- fixture: project `shop` + package `utils`
+//
+//  raw.orders ──► stg_orders ──┐
+//  stg_payments ───────────────┴► int_orders_enriched ──► fct_orders ──► rpt_revenue ◄── utils_calendar
+//  raw.customers ► stg_customers ► dim_customers ────────────┘   └──────► rpt_customers
+
+function config(materialized: string, tags: string[], extra: Record<string, unknown> = {}): NodeConfig {
+  const { meta, ...rest } = extra;
+  return { enabled: true, materialized, tags, meta: (meta as Record<string, unknown> | undefined) ?? {}, ...rest };
+}
+
+function model(pkg: string, relPath: string, materialized: string, tags: string[] = [], extra: Record<string, unknown> = {}, patchPath?: string): ModelNode {
+  const parts = relPath.replace(/\.sql$/, '').split('/');
+  const name = parts[parts.length - 1] as string;
+  return {
+    uniqueId: `model.${pkg}.${name}`, resourceType: 'model', name, packageName: pkg,
+    originalFilePath: `models/${relPath}`, path: relPath, fqn: [pkg, ...parts],
+    description: '', columns: {}, config: config(materialized, tags, extra), tags, patchPath,
+    rawCode: '', checksum: '', refs: [], sources: [], macros: [], renderedAtParse: false,
+  };
+}
+
+function source(table: string): SourceNode {
+  const tags = ['raw'];
+  return {
+    uniqueId: `source.shop.raw.${table}`, resourceType: 'source', name: table, packageName: 'shop',
+    originalFilePath: 'models/staging/_sources.yml', path: 'staging/_sources.yml', fqn: ['shop', 'staging', 'raw', table],
+    description: '', columns: {}, config: config('', tags), tags,
+    sourceName: 'raw', sourceDescription: '', identifier: table,
+  };
+}
+
+const NODES: GraphNode[] = [
+  source('orders'),
+  source('customers'),
+  model('shop', 'staging/stg_orders.sql', 'view', ['staging', 'nightly']),
+  model('shop', 'staging/stg_customers.sql', 'view', ['staging']),
+  model('shop', 'staging/stg_payments.sql', 'view', ['staging', 'finance']),
+  model('shop', 'intermediate/int_orders_enriched.sql', 'ephemeral'),
+  model('shop', 'marts/gold/fct_orders.sql', 'table', ['gold', 'nightly'], {
+    meta: { owner: 'finance', contains_pii: false, priority: 1 },
+    grants: { select: ['reporter', 'analyst'] },
+  }, 'shop://models/marts/_marts.yml'),
+  model('shop', 'marts/gold/dim_customers.sql', 'table', ['gold'], { meta: { owner: 'crm' }, transient: true }),
+  model('shop', 'marts/reporting/rpt_revenue.sql', 'incremental', ['reporting'], { unique_key: ['order_id', 'day'] }),
+  model('shop', 'marts/reporting/rpt_customers.sql', 'view', ['reporting']),
+  model('utils', 'utils_calendar.sql', 'view'),
+];
+
+const EDGES: Array<[string, string]> = [
+  ['raw.orders', 'stg_orders'],
+  ['raw.customers', 'stg_customers'],
+  ['stg_orders', 'int_orders_enriched'],
+  ['stg_payments', 'int_orders_enriched'],
+  ['int_orders_enriched', 'fct_orders'],
+  ['stg_customers', 'dim_customers'],
+  ['dim_customers', 'fct_orders'],
+  ['fct_orders', 'rpt_revenue'],
+  ['utils_calendar', 'rpt_revenue'],
+  ['dim_customers', 'rpt_customers'],
+];
+
+/** Short label: model name, or `source.table` for sources. */
+const label = (n: GraphNode): string => (n.resourceType === 'source' ? `${n.sourceName}.${n.name}` : n.name);
+
+function buildGraph(): NodeGraph {
+  const g = createNodeGraph();
+  const byLabel = new Map<string, string>();
+  for (const n of NODES) {
+    g.addNode(n.uniqueId, { node: n });
+    byLabel.set(label(n), n.uniqueId);
+  }
+  for (const [a, b] of EDGES) g.addEdge(byLabel.get(a), byLabel.get(b));
+  return g;
+}
+
+const graph = buildGraph();
+const ALL = NODES.map(label).sort();
+const MODELS = NODES.filter((n) => n.resourceType === 'model').map(label).sort();
+const SHOP_MODELS = MODELS.filter((m) => m !== 'utils_calendar');
+const STAGING = ['stg_customers', 'stg_orders', 'stg_payments'];
+
+function sel(select?: SelectionOptions['select'], exclude?: SelectionOptions['exclude'], resourceTypes?: SelectionOptions['resourceTypes']): string[] {
+  const ids = selectNodes(graph, { select, exclude, resourceTypes });
+  return [...ids].map((id) => label(graph.getNodeAttributes(id).node)).sort();
+}
+
+const sorted = (xs: string[]): string[] => [...xs].sort();
+
+function selectorError(fn: () => unknown): TsdbtError {
+  try {
+    fn();
+  } catch (e) {
+    expect(e).toBeInstanceOf(TsdbtError);
+    expect((e as TsdbtError).kind).toBe('selector');
+    return e as TsdbtError;
+  }
+  throw new Error('expected a selector error');
+}
+
+// ---------------------------------------------------------------- parsing
+
+describe('parseSelection', () => {
+  it('parses "3+my_model+4" style depths, method and arguments', () => {
+    const expr = parseSelection('2+config.meta.owner:finance+1');
+    expect(expr).toEqual({
+      kind: 'union', raw: '2+config.meta.owner:finance+1',
+      parts: [{
+        kind: 'intersection', raw: '2+config.meta.owner:finance+1',
+        parts: [{
+          kind: 'criterion', raw: '2+config.meta.owner:finance+1', method: 'config', args: ['meta', 'owner'], value: 'finance',
+          parents: true, parentsDepth: 2, children: true, childrenDepth: 1, childrensParents: false,
+        }],
+      }],
+    });
+  });
+
+  it('space = union of terms, comma = intersection of criteria', () => {
+    const expr = parseSelection('  a   +b,tag:x  ');
+    expect(expr.kind).toBe('union');
+    if (expr.kind !== 'union') return;
+    expect(expr.parts.map((p) => p.raw)).toEqual(['a', '+b,tag:x']);
+    expect(expr.parts[1]?.parts.map((c) => [c.method, c.value, c.parents])).toEqual([['fqn', 'b', true], ['tag', 'x', false]]);
+  });
+
+  it('default method (docs: "one of path, file or fqn"): separator → path, .sql/.csv/.py → file, else fqn', () => {
+    const method = (s: string) => {
+      const e = parseSelection(s);
+      return e.kind === 'union' ? e.parts[0]?.parts[0]?.method : undefined;
+    };
+    expect(method('models/staging')).toBe('path');
+    expect(method('models\\staging')).toBe('path');
+    expect(method('stg_orders.sql')).toBe('file');
+    expect(method('my_seed.csv')).toBe('file');
+    expect(method('stg_orders')).toBe('fqn');
+    expect(method('staging.stg_*')).toBe('fqn');
+  });
+
+  it('"@" parses as childrens_parents, unlimited "+" depth is undefined', () => {
+    const c = (parseSelection('@m') as { parts: Array<{ parts: Array<Record<string, unknown>> }> }).parts[0]?.parts[0];
+    expect(c).toMatchObject({ childrensParents: true, parents: false, children: false, parentsDepth: undefined });
+  });
+});
+
+describe('selector errors', () => {
+  it('unknown method suggests the closest one: tags:x → did you mean `tag`', () => {
+    const e = selectorError(() => parseSelection('tags:nightly'));
+    expect(e.message).toContain('`tags`');
+    expect(e.message).toContain('did you mean `tag`');
+    expect(e.hint).toContain('fqn');
+  });
+
+  it('unknown method is also raised from selectNodes and exclude', () => {
+    expect(selectorError(() => selectNodes(graph, { select: 'pakage:shop' })).message).toContain('`package`');
+    expect(selectorError(() => selectNodes(graph, { exclude: 'confg.materialized:view' })).message).toContain('`config`');
+  });
+
+  it('dbt: "@" prefix and "+" suffix are incompatible (and tsdbt also rejects "@" with a "+" prefix)', () => {
+    expect(selectorError(() => parseSelection('@fct_orders+')).message).toContain('`@`');
+    expect(selectorError(() => parseSelection('@+fct_orders')).message).toContain('`@`');
+    expect(selectorError(() => parseSelection('@2+fct_orders')).message).toContain('`@`');
+  });
+
+  it('dbt methods tsdbt does not implement say so', () => {
+    expect(selectorError(() => parseSelection('state:modified')).message).toContain('not supported');
+  });
+
+  it('bad values: missing search value, empty intersection term, misplaced operator, config without key', () => {
+    selectorError(() => parseSelection('+'));
+    selectorError(() => parseSelection('tag:'));
+    selectorError(() => parseSelection('a,'));
+    selectorError(() => parseSelection('++a'));
+    selectorError(() => parseSelection('a++'));
+    expect(selectorError(() => parseSelection('config:table')).hint).toContain('config.<key>');
+    selectorError(() => parseSelection('tag.x:y'));
+    selectorError(() => parseSelection(''));
+  });
+
+  it('dbt: invalid resource_type and source values are errors', () => {
+    expect(selectorError(() => parseSelection('resource_type:modle')).message).toContain('did you mean `model`');
+    selectorError(() => parseSelection('source:a.b.c.d'));
+  });
+});
+
+// ---------------------------------------------------------------- methods
+
+describe('methods', () => {
+  it('no --select selects every node of every type, sources included', () => {
+    expect(sel()).toEqual(ALL);
+    expect(sel([])).toEqual(ALL);
+    expect(sel('   ')).toEqual(ALL);
+  });
+
+  it('fqn: bare model name matches the fqn leaf ("dbt run --select some_model")', () => {
+    expect(sel('stg_orders')).toEqual(['stg_orders']);
+    expect(sel('fqn:stg_orders')).toEqual(['stg_orders']);
+    expect(sel('utils_calendar')).toEqual(['utils_calendar']);
+  });
+
+  it('fqn: "your_project.some_path.some_model" and "some_path.some_model"', () => {
+    expect(sel('fqn:shop.staging.stg_orders')).toEqual(['stg_orders']);
+    expect(sel('staging.stg_orders')).toEqual(['stg_orders']);
+    expect(sel('marts.gold.fct_orders')).toEqual(['fct_orders']);
+  });
+
+  it('fqn: a folder or package prefix selects everything under it ("snowplow" = "package:snowplow" = "snowplow.*")', () => {
+    expect(sel('staging')).toEqual(STAGING);
+    expect(sel('marts.gold')).toEqual(['dim_customers', 'fct_orders']);
+    expect(sel('shop')).toEqual(SHOP_MODELS);
+    expect(sel('shop.*')).toEqual(SHOP_MODELS);
+    expect(sel('utils')).toEqual(['utils_calendar']);
+  });
+
+  it('fqn wildcards: "finance.base.*", "staging.stg_*", "my_project.staging.*", "*.folder_name.*"', () => {
+    expect(sel('staging.stg_*')).toEqual(STAGING);
+    expect(sel('shop.staging.*')).toEqual(STAGING);
+    expect(sel('marts.gold.*')).toEqual(['dim_customers', 'fct_orders']);
+    expect(sel('*.gold.*')).toEqual(['dim_customers', 'fct_orders']);
+    expect(sel('marts.*.rpt_?evenue')).toEqual(['rpt_revenue']);
+    expect(sel('staging.stg_[co]*')).toEqual(['stg_customers', 'stg_orders']);
+    expect(sel('staging.stg_[!co]*')).toEqual(['stg_payments']);
+  });
+
+  it('fqn paths start at the project root: "gold.*" does not reach models/marts/gold', () => {
+    expect(sel('gold.*')).toEqual([]);
+    expect(sel('gold')).toEqual([]);
+  });
+
+  it('fqn: "*" is every model; fqn never selects sources (dbt searches manifest nodes only)', () => {
+    expect(sel('fqn:*')).toEqual(MODELS);
+    expect(sel('orders')).toEqual([]);
+    expect(sel('raw.orders')).toEqual([]);
+  });
+
+  it('path: "path:models/staging/github" selects models and sources defined at or under it', () => {
+    expect(sel('path:models/marts/gold')).toEqual(['dim_customers', 'fct_orders']);
+    expect(sel('path:models/marts')).toEqual(['dim_customers', 'fct_orders', 'rpt_customers', 'rpt_revenue']);
+    expect(sel('path:models/staging')).toEqual(sorted([...STAGING, 'raw.customers', 'raw.orders']));
+    expect(sel('path:models/marts/gold/')).toEqual(['dim_customers', 'fct_orders']);
+    expect(sel('path:./models/marts/gold')).toEqual(['dim_customers', 'fct_orders']);
+  });
+
+  it('path: without the prefix ("models/staging/github" = "path:models/staging/github"), incl. a single file', () => {
+    expect(sel('models/marts/gold')).toEqual(['dim_customers', 'fct_orders']);
+    expect(sel('models/staging/stg_orders.sql')).toEqual(['stg_orders']);
+    expect(sel('path:models/staging/stg_orders.sql')).toEqual(['stg_orders']);
+    expect(sel('models/staging/_sources.yml')).toEqual(['raw.customers', 'raw.orders']);
+    expect(sel('models/gold')).toEqual([]);
+  });
+
+  it('path: globs relative to the project root, and the YAML file that patched a node', () => {
+    expect(sel('path:models/*/stg_*.sql')).toEqual(STAGING);
+    expect(sel('path:models/marts/*')).toEqual(['dim_customers', 'fct_orders', 'rpt_customers', 'rpt_revenue']);
+    expect(sel('path:models/**/rpt_*.sql')).toEqual(['rpt_customers', 'rpt_revenue']);
+    expect(sel('path:models/marts/_marts.yml')).toEqual(['fct_orders']);
+  });
+
+  it('file: "file:some_model.sql" = "some_model.sql"; the name without extension works too', () => {
+    expect(sel('file:stg_orders.sql')).toEqual(['stg_orders']);
+    expect(sel('stg_orders.sql')).toEqual(['stg_orders']);
+    expect(sel('file:stg_orders')).toEqual(['stg_orders']);
+    expect(sel('file:stg_*.sql')).toEqual(STAGING);
+    expect(sel('file:_sources.yml')).toEqual(['raw.customers', 'raw.orders']);
+    expect(sel('file:nope.sql')).toEqual([]);
+  });
+
+  it('tag: "tag:nightly" selects resources (models and sources) with the tag; wildcards allowed', () => {
+    expect(sel('tag:nightly')).toEqual(['fct_orders', 'stg_orders']);
+    expect(sel('tag:gold')).toEqual(['dim_customers', 'fct_orders']);
+    expect(sel('tag:raw')).toEqual(['raw.customers', 'raw.orders']);
+    expect(sel('tag:stag*')).toEqual(STAGING);
+    expect(sel('tag:Nightly')).toEqual([]);
+  });
+
+  it('config: "config.materialized:incremental", "config.schema:audit" style string matches', () => {
+    expect(sel('config.materialized:table')).toEqual(['dim_customers', 'fct_orders']);
+    expect(sel('config.materialized:incremental')).toEqual(['rpt_revenue']);
+    expect(sel('config.materialized:ephemeral')).toEqual(['int_orders_enriched']);
+    expect(sel('config.materialized:Table')).toEqual([]);
+    expect(sel('config.schema:audit')).toEqual([]);
+  });
+
+  it('config: dictionary keys, list values and booleans ("config.grants.select:reporter", "config.meta.contains_pii:true", "config.transient:true")', () => {
+    expect(sel('config.meta.owner:finance')).toEqual(['fct_orders']);
+    expect(sel('config.grants.select:reporter')).toEqual(['fct_orders']);
+    expect(sel('config.unique_key:order_id')).toEqual(['rpt_revenue']);
+    expect(sel('config.transient:true')).toEqual(['dim_customers']);
+    expect(sel('config.transient:TRUE')).toEqual(['dim_customers']);
+    expect(sel('config.meta.contains_pii:false')).toEqual(['fct_orders']);
+    expect(sel('config.meta.contains_pii:true')).toEqual([]);
+    expect(sel('config.tags:finance')).toEqual(['stg_payments']);
+    expect(sel('config.meta.priority:1')).toEqual(['fct_orders']);
+    expect(sel('config.grants.select.0:reporter')).toEqual([]);
+  });
+
+  it('config: sources are configurable nodes too', () => {
+    expect(sel('config.enabled:true')).toEqual(ALL);
+  });
+
+  it('resource_type: "resource_type:model"; tsdbt also lets it select sources', () => {
+    expect(sel('resource_type:model')).toEqual(MODELS);
+    expect(sel('resource_type:source')).toEqual(['raw.customers', 'raw.orders']);
+    expect(sel('resource_type:seed')).toEqual([]);
+  });
+
+  it('source: "source:raw", "source:raw.orders", "package.source.table", wildcards', () => {
+    expect(sel('source:raw')).toEqual(['raw.customers', 'raw.orders']);
+    expect(sel('source:raw.orders')).toEqual(['raw.orders']);
+    expect(sel('source:raw.cust*')).toEqual(['raw.customers']);
+    expect(sel('source:shop.raw.orders')).toEqual(['raw.orders']);
+    expect(sel('source:*.raw.*')).toEqual(['raw.customers', 'raw.orders']);
+    expect(sel('source:utils.raw.orders')).toEqual([]);
+    expect(sel('source:other')).toEqual([]);
+  });
+
+  it('source: "source:snowplow+" runs all models that select from the source', () => {
+    expect(sel('source:raw.orders+')).toEqual(['fct_orders', 'int_orders_enriched', 'raw.orders', 'rpt_revenue', 'stg_orders']);
+  });
+
+  it('package: "package:snowplow" selects every resource of the package; wildcards "package:*_source"', () => {
+    expect(sel('package:utils')).toEqual(['utils_calendar']);
+    expect(sel('package:shop')).toEqual(ALL.filter((n) => n !== 'utils_calendar'));
+    expect(sel('package:ut*')).toEqual(['utils_calendar']);
+  });
+});
+
+// ---------------------------------------------------------------- graph operators
+
+describe('graph operators', () => {
+  it('"+my_model": my_model and all ancestors', () => {
+    expect(sel('+fct_orders')).toEqual(sorted([
+      'fct_orders', 'int_orders_enriched', 'stg_orders', 'stg_payments', 'raw.orders', 'dim_customers', 'stg_customers', 'raw.customers',
+    ]));
+  });
+
+  it('"my_model+": my_model and all descendants', () => {
+    expect(sel('stg_customers+')).toEqual(sorted(['stg_customers', 'dim_customers', 'fct_orders', 'rpt_revenue', 'rpt_customers']));
+  });
+
+  it('"+my_model+": my_model, its ancestors and descendants (not siblings)', () => {
+    expect(sel('+int_orders_enriched+')).toEqual(sorted(['int_orders_enriched', 'stg_orders', 'stg_payments', 'raw.orders', 'fct_orders', 'rpt_revenue']));
+  });
+
+  it('"my_model+1": first-degree children; "2+my_model": parents and grandparents', () => {
+    expect(sel('stg_orders+1')).toEqual(['int_orders_enriched', 'stg_orders']);
+    expect(sel('1+fct_orders')).toEqual(['dim_customers', 'fct_orders', 'int_orders_enriched']);
+    expect(sel('2+fct_orders')).toEqual(sorted(['fct_orders', 'int_orders_enriched', 'dim_customers', 'stg_orders', 'stg_payments', 'stg_customers']));
+    expect(sel('0+fct_orders')).toEqual(['fct_orders']);
+  });
+
+  it('"3+my_model+4": ancestors and descendants each up to their own depth', () => {
+    expect(sel('1+int_orders_enriched+1')).toEqual(['fct_orders', 'int_orders_enriched', 'stg_orders', 'stg_payments']);
+  });
+
+  it('"@my_model": my_model, its children, and the parents of its children', () => {
+    // Everything except rpt_customers: it is a child of an ancestor, not an ancestor of a descendant.
+    expect(sel('@int_orders_enriched')).toEqual(ALL.filter((n) => n !== 'rpt_customers'));
+    expect(sel('@rpt_customers')).toEqual(['dim_customers', 'raw.customers', 'rpt_customers', 'stg_customers']);
+  });
+
+  it('operators apply to every matched node of a method ("works for tags and other resources")', () => {
+    expect(sel('tag:gold+')).toEqual(['dim_customers', 'fct_orders', 'rpt_customers', 'rpt_revenue']);
+    expect(sel('+tag:reporting')).toEqual(ALL);
+    expect(sel('1+path:models/marts/reporting')).toEqual(['dim_customers', 'fct_orders', 'rpt_customers', 'rpt_revenue', 'utils_calendar']);
+  });
+});
+
+// ---------------------------------------------------------------- set operators
+
+describe('set operators, exclude and resource-type filter', () => {
+  it('union: space-delimited arguments ("+snowplow_sessions +fct_orders")', () => {
+    expect(sel('stg_orders stg_customers')).toEqual(['stg_customers', 'stg_orders']);
+    expect(sel('+dim_customers +stg_orders')).toEqual(['dim_customers', 'raw.customers', 'raw.orders', 'stg_customers', 'stg_orders']);
+  });
+
+  it('union: several --select values, each possibly holding several selectors', () => {
+    expect(sel(['stg_orders', 'dim_customers  fct_orders'])).toEqual(['dim_customers', 'fct_orders', 'stg_orders']);
+  });
+
+  it('intersection: "marts.finance,tag:nightly" (in a folder and tagged)', () => {
+    expect(sel('marts.gold,tag:nightly')).toEqual(['fct_orders']);
+    expect(sel('+fct_orders,tag:staging')).toEqual(['stg_customers', 'stg_orders']);
+  });
+
+  it('intersection: common ancestors "+a,+b" and common descendants "a+,b+"', () => {
+    expect(sel('+rpt_revenue,+rpt_customers')).toEqual(['dim_customers', 'raw.customers', 'stg_customers']);
+    expect(sel('stg_orders+,stg_customers+')).toEqual(['fct_orders', 'rpt_revenue']);
+  });
+
+  it('union of intersections', () => {
+    expect(sel('tag:gold,config.materialized:table stg_payments')).toEqual(['dim_customers', 'fct_orders', 'stg_payments']);
+  });
+
+  it('exclude: removed from the selection, with graph operators and unions', () => {
+    expect(sel('+fct_orders', 'source:raw')).toEqual(['dim_customers', 'fct_orders', 'int_orders_enriched', 'stg_customers', 'stg_orders', 'stg_payments']);
+    expect(sel('stg_customers+', 'fct_orders+')).toEqual(['dim_customers', 'rpt_customers', 'stg_customers']);
+    expect(sel('staging', ['stg_orders', 'stg_payments'])).toEqual(['stg_customers']);
+    expect(sel('tag:staging', 'tag:nightly,tag:staging')).toEqual(['stg_customers', 'stg_payments']);
+  });
+
+  it('exclude without select starts from every node', () => {
+    expect(sel(undefined, 'staging marts')).toEqual(['int_orders_enriched', 'raw.customers', 'raw.orders', 'utils_calendar']);
+  });
+
+  it('--resource-type filter applies last', () => {
+    expect(sel(undefined, undefined, ['source'])).toEqual(['raw.customers', 'raw.orders']);
+    expect(sel('+stg_orders', undefined, ['model'])).toEqual(['stg_orders']);
+    expect(sel('+stg_orders', undefined, [])).toEqual(['raw.orders', 'stg_orders']);
+  });
+});
+
+// ---------------------------------------------------------------- unmatched selectors
+
+describe('unmatchedSelectors', () => {
+  it('a selector matching nothing is not an error: empty result', () => {
+    expect(sel('does_not_exist')).toEqual([]);
+  });
+
+  it('lists each space-separated term (select and exclude) that matched nothing, as dbt warns', () => {
+    const options: SelectionOptions = {
+      select: ['stg_orders nope', 'tag:missing,stg_orders tag:nightly,stg_orders'],
+      exclude: 'tag:nothing stg_payments',
+    };
+    expect(unmatchedSelectors(graph, options)).toEqual(['nope', 'tag:missing,stg_orders', 'tag:nothing']);
+    expect(unmatchedSelectors(graph, {})).toEqual([]);
+    expect(unmatchedSelectors(graph, { select: 'nope nope' })).toEqual(['nope']);
+  });
+});
+
+// ---------------------------------------------------------------- performance
+
+describe('performance', () => {
+  it('10,000 nodes / 25,000 edges: "+m+" and an fqn wildcard in a few ms', () => {
+    const g = createNodeGraph();
+    const n = 10_000;
+    let seed = 42;
+    const rand = (): number => ((seed = (seed * 1_103_515_245 + 12_345) % 2 ** 31) / 2 ** 31);
+    const ids: string[] = [];
+    for (let i = 0; i < n; i++) {
+      const node = model('big', `f${i % 20}/m${i}.sql`, 'view', i % 7 === 0 ? ['seven'] : []);
+      g.addNode(node.uniqueId, { node });
+      ids.push(node.uniqueId);
+    }
+    // Edges only go from lower to higher index, and stay local-ish, so the graph is a DAG with long chains.
+    while (g.size < 25_000) {
+      const child = 1 + Math.floor(rand() * (n - 1));
+      const parent = Math.max(0, child - 1 - Math.floor(rand() * 50));
+      g.mergeEdge(ids[parent], ids[child]);
+    }
+    const t0 = performance.now();
+    const picked = selectNodes(g, { select: '+m5000+' });
+    const t1 = performance.now();
+    const wild = selectNodes(g, { select: 'f3.m5*,tag:seven', exclude: '@m9999' });
+    const t2 = performance.now();
+    expect(picked.has('model.big.m5000')).toBe(true);
+    expect(picked.size).toBeGreaterThan(100);
+    expect(wild.size).toBeGreaterThan(0);
+    // Generous bounds for slow CI; locally these are a few ms.
+    expect(t1 - t0).toBeLessThan(250);
+    expect(t2 - t1).toBeLessThan(250);
+  });
+});

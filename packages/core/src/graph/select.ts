@@ -1,0 +1,404 @@
+// Node selection: dbt's `--select` / `--exclude` syntax (methods, graph operators, set operators).
+// Mirrors dbt-core's selector_spec.py / selector_methods.py / graph.py behaviour.
+import picomatch from 'picomatch';
+import { TsdbtError, didYouMean } from '../errors.js';
+import type { GraphNode, ResourceType } from '../parse/nodes.js';
+import type { NodeGraph } from './node-graph.js';
+
+export type SelectorMethod = 'fqn' | 'tag' | 'path' | 'file' | 'package' | 'config' | 'resource_type' | 'source';
+
+export const SELECTOR_METHODS: readonly SelectorMethod[] = ['fqn', 'tag', 'path', 'file', 'package', 'config', 'resource_type', 'source'];
+
+/** dbt methods that are valid in dbt but not implemented by tsdbt (clear error instead of "unknown"). */
+const UNSUPPORTED_METHODS = new Set([
+  'group', 'access', 'test_name', 'test_type', 'state', 'exposure', 'metric', 'result',
+  'source_status', 'version', 'semantic_model', 'saved_query', 'unit_test', 'wildcard',
+]);
+
+/** Node types dbt knows; `resource_type:` rejects anything else. */
+const DBT_RESOURCE_TYPES = [
+  'model', 'source', 'seed', 'snapshot', 'test', 'analysis', 'exposure', 'metric',
+  'semantic_model', 'saved_query', 'unit_test', 'operation', 'macro', 'doc', 'group', 'function',
+];
+
+/** One selector term such as `2+tag:nightly+1` or `@stg_orders`. */
+export interface SelectionCriterion {
+  kind: 'criterion';
+  raw: string;
+  method: SelectorMethod;
+  /** Dotted method arguments: `config.meta.owner` → `['meta', 'owner']`. */
+  args: string[];
+  value: string;
+  /** `+m`/`2+m`: include ancestors (depth undefined = unlimited). */
+  parents: boolean;
+  parentsDepth: number | undefined;
+  /** `m+`/`m+2`: include descendants. */
+  children: boolean;
+  childrenDepth: number | undefined;
+  /** `@m`: m, its descendants, and all ancestors of those. */
+  childrensParents: boolean;
+}
+
+/** Comma-joined criteria: a node must satisfy all of them. */
+export interface SelectionIntersection {
+  kind: 'intersection';
+  raw: string;
+  parts: SelectionCriterion[];
+}
+
+/** Space-separated terms: a node must satisfy any of them. */
+export interface SelectionUnion {
+  kind: 'union';
+  raw: string;
+  parts: SelectionIntersection[];
+}
+
+export type SelectionExpr = SelectionUnion | SelectionIntersection | SelectionCriterion;
+
+export interface SelectionOptions {
+  /** CLI gives each --select value; each value may hold several space-separated selectors. */
+  select?: string | readonly string[];
+  exclude?: string | readonly string[];
+  /** Filter applied at the end (ls --resource-type). */
+  resourceTypes?: readonly ResourceType[];
+}
+
+// ---------------------------------------------------------------- parsing
+
+// Same shape as dbt's RAW_SELECTOR_PATTERN: [@][N+][method[.args]:]value[+N]
+const CRITERION_RE = /^(@)?(?:(\d*)\+)?(?:([\w.]+):)?(.*?)(?:\+(\d*))?$/s;
+
+function selectorError(raw: string, message: string, hint?: string): TsdbtError {
+  return new TsdbtError('selector', `Invalid selector \`${raw}\`: ${message}`, { hint });
+}
+
+/** dbt's default method: paths contain a separator, file names end in a known extension, everything else is an fqn. */
+function defaultMethod(value: string): SelectorMethod {
+  if (value.includes('/') || value.includes('\\')) return 'path';
+  if (/\.(sql|py|csv)$/i.test(value)) return 'file';
+  return 'fqn';
+}
+
+function parseDepth(raw: string | undefined): number | undefined {
+  return raw === undefined || raw === '' ? undefined : Number.parseInt(raw, 10);
+}
+
+function parseCriterion(raw: string): SelectionCriterion {
+  const m = CRITERION_RE.exec(raw);
+  if (!m) throw selectorError(raw, 'cannot parse it');
+  const [, at, parentsDepth, methodSpec, value = '', childrenDepth] = m;
+  const parents = parentsDepth !== undefined;
+  const children = childrenDepth !== undefined;
+  const childrensParents = at !== undefined;
+  if (value === '') throw selectorError(raw, 'no search value', 'Write e.g. `my_model`, `tag:nightly` or `+my_model`.');
+  if (value.startsWith('+') || value.startsWith('@') || value.endsWith('+')) {
+    throw selectorError(raw, 'misplaced graph operator', 'Graph operators go around the value: `+m`, `m+`, `2+m+1`, `@m`.');
+  }
+  if (childrensParents && (parents || children)) {
+    throw selectorError(raw, 'the `@` operator cannot be combined with `+`', '`@m` already includes m, its descendants and all of their ancestors.');
+  }
+
+  let method: SelectorMethod;
+  let args: string[] = [];
+  if (methodSpec === undefined) {
+    method = defaultMethod(value);
+  } else {
+    const [name = '', ...rest] = methodSpec.split('.');
+    if (UNSUPPORTED_METHODS.has(name)) {
+      throw new TsdbtError('selector', `Selector method \`${name}\` (in \`${raw}\`) is not supported by tsdbt`, {
+        hint: `Supported methods: ${SELECTOR_METHODS.join(', ')}.`,
+      });
+    }
+    if (!(SELECTOR_METHODS as readonly string[]).includes(name)) {
+      const suggestion = didYouMean(name, SELECTOR_METHODS);
+      throw new TsdbtError('selector', `Unknown selector method \`${name}\` in \`${raw}\`${suggestion ? `; ${suggestion}` : ''}`, {
+        hint: `Supported methods: ${SELECTOR_METHODS.join(', ')}.`,
+      });
+    }
+    method = name as SelectorMethod;
+    args = rest;
+    if (method === 'config' && (args.length === 0 || args.some((a) => a === ''))) {
+      throw selectorError(raw, 'the config method needs a key', 'Write `config.<key>:<value>`, e.g. `config.materialized:table`.');
+    }
+    if (method !== 'config' && args.length > 0) {
+      throw selectorError(raw, `the \`${method}\` method takes no \`.\` arguments`);
+    }
+  }
+  if (method === 'resource_type' && !DBT_RESOURCE_TYPES.includes(value)) {
+    const suggestion = didYouMean(value, DBT_RESOURCE_TYPES);
+    throw selectorError(raw, `unknown resource type \`${value}\`${suggestion ? `; ${suggestion}` : ''}`);
+  }
+  if (method === 'source' && value.split('.').length > 3) {
+    throw selectorError(raw, 'sources are selected as `source_name`, `source_name.table_name` or `package.source_name.table_name`');
+  }
+  return {
+    kind: 'criterion', raw, method, args, value,
+    parents, parentsDepth: parseDepth(parentsDepth),
+    children, childrenDepth: parseDepth(childrenDepth),
+    childrensParents,
+  };
+}
+
+function parseIntersection(raw: string): SelectionIntersection {
+  const pieces = raw.split(',');
+  if (pieces.some((p) => p === '')) throw selectorError(raw, 'empty term in a comma intersection');
+  return { kind: 'intersection', raw, parts: pieces.map(parseCriterion) };
+}
+
+/** Parse one selection expression (space = union, comma = intersection). Throws TsdbtError('selector') on bad syntax. */
+export function parseSelection(expr: string): SelectionExpr {
+  const terms = expr.split(/\s+/).filter((t) => t !== '');
+  if (terms.length === 0) throw new TsdbtError('selector', 'Empty selection expression');
+  return { kind: 'union', raw: expr.trim(), parts: terms.map(parseIntersection) };
+}
+
+/** All space-separated terms of every value; undefined when nothing was given. */
+function parseValues(values: string | readonly string[] | undefined): SelectionIntersection[] | undefined {
+  const list = typeof values === 'string' ? [values] : (values ?? []);
+  const terms = list.flatMap((v) => v.split(/\s+/)).filter((t) => t !== '');
+  return terms.length === 0 ? undefined : terms.map(parseIntersection);
+}
+
+// ---------------------------------------------------------------- matching
+
+/** fnmatch-style pattern (`*` crosses everything, `?`, `[abc]`, `[!a-z]`) → RegExp, as Python's fnmatch.translate. */
+const fnmatchCache = new Map<string, RegExp>();
+function fnmatchRegex(pattern: string): RegExp {
+  let re = fnmatchCache.get(pattern);
+  if (re) return re;
+  let out = '';
+  for (let i = 0; i < pattern.length; i++) {
+    const ch = pattern[i] as string;
+    if (ch === '*') out += '.*';
+    else if (ch === '?') out += '.';
+    else if (ch === '[') {
+      const close = pattern.indexOf(']', pattern[i + 1] === '!' || pattern[i + 1] === '^' ? i + 3 : i + 2);
+      if (close === -1) out += '\\[';
+      else {
+        let body = pattern.slice(i + 1, close).replace(/\\/g, '\\\\');
+        if (body.startsWith('!')) body = `^${body.slice(1)}`;
+        else if (body.startsWith('^')) body = `\\${body}`;
+        out += `[${body}]`;
+        i = close;
+      }
+    } else out += ch.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
+  }
+  re = new RegExp(`^${out}$`, 's');
+  fnmatchCache.set(pattern, re);
+  return re;
+}
+
+const hasWildcard = (s: string): boolean => /[*?[\]]/.test(s);
+
+function fnmatcher(pattern: string): (s: string) => boolean {
+  if (!hasWildcard(pattern)) return (s) => s === pattern;
+  const re = fnmatchRegex(pattern);
+  return (s) => re.test(s);
+}
+
+/** Flattened fqn (dots inside segments split) and how many leading parts the project/package name took. */
+interface FlatFqn {
+  flat: string[];
+  scopeLen: number;
+}
+const flatFqnCache = new WeakMap<GraphNode, FlatFqn>();
+function flatFqn(node: GraphNode): FlatFqn {
+  let f = flatFqnCache.get(node);
+  if (!f) {
+    const flat = node.fqn.flatMap((s) => s.split('.'));
+    f = { flat, scopeLen: node.fqn.length > 0 ? (node.fqn[0] as string).split('.').length : 0 };
+    flatFqnCache.set(node, f);
+  }
+  return f;
+}
+
+/** dbt's is_selected_node: exact leaf name, or dotted prefix of the fqn, with a wildcard matching the rest. */
+function fqnMatcher(selector: string): (node: GraphNode) => boolean {
+  const parts = selector.split('.');
+  const wildIx = parts.findIndex(hasWildcard);
+  const prefixLen = wildIx === -1 ? parts.length : wildIx;
+  const tail = wildIx === -1 ? undefined : fnmatchRegex(parts.slice(wildIx).join('.'));
+  const check = (leaf: string | undefined, flat: readonly string[], from: number): boolean => {
+    if (leaf === selector) return true;
+    if (flat.length - from < parts.length) return false;
+    for (let i = 0; i < prefixLen; i++) if (flat[from + i] !== parts[i]) return false;
+    return tail ? tail.test(flat.slice(from + wildIx).join('.')) : true;
+  };
+  return (node) => {
+    // dbt's fqn method only looks at manifest nodes, never sources.
+    if (node.resourceType === 'source') return false;
+    const { flat, scopeLen } = flatFqn(node);
+    const leaf = node.fqn[node.fqn.length - 1];
+    // Scoped (`shop.staging.x`) or unscoped (`staging.x`), so names match across packages.
+    return check(leaf, flat, 0) || (node.fqn.length > 1 && check(leaf, flat, scopeLen));
+  };
+}
+
+/** Like Python's Path.glob relative to the project root: the file itself, any parent folder, or the YAML that patched it. */
+function pathMatcher(value: string): (node: GraphNode) => boolean {
+  const pattern = value.replace(/\\/g, '/').replace(/^(\.\/)+/, '').replace(/\/+$/, '');
+  if (pattern === '' || pattern === '.') return () => true;
+  const isMatch = picomatch(pattern, { dot: true, nonegate: true, noextglob: true, nobrace: true });
+  return (node) => {
+    const file = node.originalFilePath;
+    if (isMatch(file)) return true;
+    for (let i = file.lastIndexOf('/'); i > 0; i = file.lastIndexOf('/', i - 1)) {
+      if (isMatch(file.slice(0, i))) return true;
+    }
+    const patch = node.patchPath?.replace(/^\w+:\/\//, '');
+    return patch !== undefined && isMatch(patch);
+  };
+}
+
+function fileMatcher(value: string): (node: GraphNode) => boolean {
+  const match = fnmatcher(value);
+  return (node) => {
+    const file = node.originalFilePath;
+    const base = file.slice(file.lastIndexOf('/') + 1);
+    const dot = base.lastIndexOf('.');
+    return match(base) || (dot > 0 && match(base.slice(0, dot)));
+  };
+}
+
+function sourceMatcher(value: string): (node: GraphNode) => boolean {
+  const parts = value.split('.');
+  const [pkg, src, table] = parts.length === 3 ? parts : ['*', parts[0] ?? '*', parts[1] ?? '*'];
+  const [mp, ms, mt] = [fnmatcher(pkg ?? '*'), fnmatcher(src ?? '*'), fnmatcher(table ?? '*')];
+  return (node) => node.resourceType === 'source' && mp(node.packageName) && ms(node.sourceName) && mt(node.name);
+}
+
+/** dbt's config method: descend through config keys; lists match when they contain the value; `true`/`false` match booleans. */
+function configMatcher(args: readonly string[], value: string): (node: GraphNode) => boolean {
+  const lower = value.toLowerCase();
+  const caseInsensitive = args.length === 1 && args[0] === 'severity';
+  const equals = (v: unknown): boolean =>
+    v === value ||
+    (typeof v === 'number' && String(v) === value) ||
+    (typeof v === 'boolean' && lower === String(v)) ||
+    (caseInsensitive && typeof v === 'string' && v.toUpperCase() === value.toUpperCase());
+  return (node) => {
+    let cur: unknown = node.config;
+    for (const key of args) {
+      if (cur === null || typeof cur !== 'object' || Array.isArray(cur) || !Object.hasOwn(cur, key)) return false;
+      cur = (cur as Record<string, unknown>)[key];
+    }
+    return Array.isArray(cur) ? cur.some(equals) : equals(cur);
+  };
+}
+
+function nodeMatcher(c: SelectionCriterion): (node: GraphNode) => boolean {
+  switch (c.method) {
+    case 'fqn':
+      return fqnMatcher(c.value);
+    case 'path':
+      return pathMatcher(c.value);
+    case 'file':
+      return fileMatcher(c.value);
+    case 'source':
+      return sourceMatcher(c.value);
+    case 'config':
+      return configMatcher(c.args, c.value);
+    case 'tag': {
+      const match = fnmatcher(c.value);
+      return (node) => node.tags.some(match);
+    }
+    case 'package': {
+      const match = fnmatcher(c.value);
+      return (node) => match(node.packageName);
+    }
+    case 'resource_type':
+      return (node) => node.resourceType === c.value;
+  }
+}
+
+// ---------------------------------------------------------------- graph operators
+
+/** Seeds plus every node within maxDepth edges upstream/downstream (multi-source BFS). */
+function expand(graph: NodeGraph, seeds: Iterable<string>, direction: 'up' | 'down', maxDepth: number | undefined): Set<string> {
+  const seen = new Set(seeds);
+  let frontier = [...seen];
+  for (let depth = 0; frontier.length > 0 && (maxDepth === undefined || depth < maxDepth); depth++) {
+    const next: string[] = [];
+    const visit = (id: string): void => {
+      if (!seen.has(id)) {
+        seen.add(id);
+        next.push(id);
+      }
+    };
+    for (const id of frontier) {
+      if (direction === 'up') graph.forEachInNeighbor(id, visit);
+      else graph.forEachOutNeighbor(id, visit);
+    }
+    frontier = next;
+  }
+  return seen;
+}
+
+function evalCriterion(graph: NodeGraph, c: SelectionCriterion): Set<string> {
+  const match = nodeMatcher(c);
+  const direct = new Set<string>();
+  graph.forEachNode((id, attrs) => {
+    if (match(attrs.node)) direct.add(id);
+  });
+  if (direct.size === 0) return direct;
+  const result = new Set(direct);
+  const add = (ids: Set<string>): void => ids.forEach((id) => result.add(id));
+  if (c.parents) add(expand(graph, direct, 'up', c.parentsDepth));
+  if (c.children) add(expand(graph, direct, 'down', c.childrenDepth));
+  if (c.childrensParents) add(expand(graph, expand(graph, direct, 'down', undefined), 'up', undefined));
+  return result;
+}
+
+function evalIntersection(graph: NodeGraph, term: SelectionIntersection, cache: Map<string, Set<string>>): Set<string> {
+  let acc: Set<string> | undefined;
+  for (const part of term.parts) {
+    const ids = cache.get(part.raw) ?? evalCriterion(graph, part);
+    cache.set(part.raw, ids);
+    acc = acc === undefined ? new Set(ids) : new Set([...acc].filter((id) => ids.has(id)));
+    if (acc.size === 0) break;
+  }
+  return acc ?? new Set();
+}
+
+interface Evaluation {
+  selected: Set<string>;
+  unmatched: string[];
+}
+
+function evaluate(graph: NodeGraph, options: SelectionOptions): Evaluation {
+  const selectTerms = parseValues(options.select);
+  const excludeTerms = parseValues(options.exclude) ?? [];
+  const cache = new Map<string, Set<string>>();
+  const unmatched: string[] = [];
+  const union = (terms: readonly SelectionIntersection[]): Set<string> => {
+    const out = new Set<string>();
+    for (const term of terms) {
+      const ids = evalIntersection(graph, term, cache);
+      if (ids.size === 0 && !unmatched.includes(term.raw)) unmatched.push(term.raw);
+      ids.forEach((id) => out.add(id));
+    }
+    return out;
+  };
+  const selected = selectTerms ? union(selectTerms) : new Set(graph.nodes());
+  union(excludeTerms).forEach((id) => selected.delete(id));
+  if (options.resourceTypes && options.resourceTypes.length > 0) {
+    const types = new Set<string>(options.resourceTypes);
+    for (const id of selected) {
+      if (!types.has(graph.getNodeAttributes(id).node.resourceType)) selected.delete(id);
+    }
+  }
+  return { selected, unmatched };
+}
+
+/**
+ * The selected uniqueIds: union of `select` terms (everything when none), minus `exclude`, then the resource-type filter.
+ * A term matching nothing is not an error; see `unmatchedSelectors`.
+ */
+export function selectNodes(graph: NodeGraph, options: SelectionOptions): Set<string> {
+  return evaluate(graph, options).selected;
+}
+
+/** Select/exclude terms (space-separated, as written) that matched no node, so the CLI can warn like dbt does. */
+export function unmatchedSelectors(graph: NodeGraph, options: SelectionOptions): string[] {
+  return evaluate(graph, options).unmatched;
+}

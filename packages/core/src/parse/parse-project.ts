@@ -1,0 +1,220 @@
+// parseProject(project) → ParsedProject: every node with its config and dependencies, and the DAG.
+// No SQL is rendered unless a model's refs/config can't be found statically; no warehouse is touched.
+import { hasCycle } from 'graphology-dag';
+import path from 'node:path';
+import { TsdbtError, didYouMean } from '../errors.js';
+import { baseContext } from '../compile/base-context.js';
+import { findCyclePath } from '../graph/cycles.js';
+import { createNodeGraph, type NodeGraph } from '../graph/node-graph.js';
+import type { Project } from '../project/load-project.js';
+import { yamlPosition } from '../project/yaml-file.js';
+import { TemplateEngine } from '../template/engine.js';
+import type { StaticExtraction } from '../template/static-extract.js';
+import { finalizeConfig, folderConfigFor, mergeConfig, validateConfigKeys, validateFolderTree, type RawConfig } from './config.js';
+import { recordingFunctions, scanModel } from './model.js';
+import type { GraphNode, MacroDef, ModelNode, SourceNode } from './nodes.js';
+import { parsePropertiesFile, type NodePatch, type SourceTableDef } from './properties.js';
+import { resolveRelations } from './relations.js';
+
+export interface ParsedProject {
+  project: Project;
+  /** Enabled nodes by uniqueId. */
+  nodes: Map<string, GraphNode>;
+  /** Disabled nodes by uniqueId (kept for the manifest and for clear ref errors). */
+  disabled: Map<string, GraphNode>;
+  graph: NodeGraph;
+  macros: Map<string, MacroDef>;
+  /** Properties patches, by kind and name (tests are read from here later). */
+  patches: NodePatch[];
+  sourceDefs: SourceTableDef[];
+  engine: TemplateEngine;
+  /** Static extraction per model file checksum, reusable by a later parse. */
+  extractions: Map<string, StaticExtraction>;
+}
+
+export interface ParseOptions {
+  /** Static extractions from a previous parse, keyed by file checksum. */
+  extractionCache?: Map<string, StaticExtraction> | undefined;
+  onLog?: ((message: string) => void) | undefined;
+}
+
+export function createEngine(project: Project, onLog?: (message: string) => void): { engine: TemplateEngine; macros: Map<string, MacroDef> } {
+  const engine = new TemplateEngine({ onLog: (msg) => onLog?.(msg) });
+  const macros = new Map<string, MacroDef>();
+  for (const file of project.files.macros) {
+    const names = engine.addMacroFile(file.relPath, file.contents);
+    for (const name of names) {
+      macros.set(name, { uniqueId: `macro.${project.config.name}.${name}`, name, packageName: project.config.name, originalFilePath: file.relPath, fileKey: file.relPath });
+    }
+  }
+  return { engine, macros };
+}
+
+export async function parseProject(project: Project, options: ParseOptions = {}): Promise<ParsedProject> {
+  const d = project.diagnostics;
+  const projectName = project.config.name;
+  const { engine, macros } = createEngine(project, options.onLog);
+
+  validateFolderTree(project.config.folderConfig.models, d, (p) => ({ file: project.projectFile, ...yamlPosition(project.projectYaml, ['models', ...p]) }));
+
+  // Properties YAML: patches by name, sources.
+  const patches: NodePatch[] = [];
+  const sourceDefs: SourceTableDef[] = [];
+  const patchByModel = new Map<string, NodePatch>();
+  for (const file of project.files.properties) {
+    const props = parsePropertiesFile(file, d);
+    for (const p of props.patches) {
+      patches.push(p);
+      if (p.kind !== 'models') continue;
+      const prev = patchByModel.get(p.name);
+      if (prev) throw new TsdbtError('yaml', `model \`${p.name}\` is described twice: in ${prev.file} and ${p.file}`, { location: { file: p.file, ...p.position }, hint: 'keep one properties entry per model' });
+      patchByModel.set(p.name, p);
+    }
+    sourceDefs.push(...props.sources);
+  }
+
+  const nodes = new Map<string, GraphNode>();
+  const disabled = new Map<string, GraphNode>();
+  const extractions = new Map<string, StaticExtraction>();
+  let currentFile = '';
+  const base = baseContext(project, 'parse', () => currentFile);
+  const thisPlaceholder = '__this__';
+
+  // Models.
+  const byName = new Map<string, ModelNode>();
+  for (const file of project.files.models) {
+    currentFile = file.relPath;
+    const scan = scanModel(
+      file,
+      projectName,
+      engine,
+      (record) => ({ ...base, ...recordingFunctions(record, file.relPath), this: thisPlaceholder }),
+      options.extractionCache?.get(file.checksum),
+    );
+    extractions.set(file.checksum, scan.extraction);
+    const patch = patchByModel.get(scan.name);
+    validateConfigKeys(scan.inFileConfig, d, `config() of ${file.relPath}`, () => ({ file: file.relPath }));
+    let raw: RawConfig = folderConfigFor(project.config.folderConfig.models, scan.fqn);
+    if (patch) raw = mergeConfig(raw, patch.config);
+    raw = mergeConfig(raw, scan.inFileConfig);
+    const config = finalizeConfig(raw, { materialized: 'view' });
+    const node: ModelNode = {
+      uniqueId: `model.${projectName}.${scan.name}`,
+      resourceType: 'model',
+      name: scan.name,
+      packageName: projectName,
+      originalFilePath: file.relPath,
+      path: file.pathInFolder,
+      fqn: scan.fqn,
+      description: patch?.description ?? '',
+      columns: patch?.columns ?? {},
+      config,
+      tags: config.tags,
+      patchPath: patch?.file,
+      rawCode: file.contents,
+      checksum: file.checksum,
+      refs: scan.refs,
+      sources: scan.sources,
+      macros: scan.macros.filter((m) => macros.has(m)),
+      renderedAtParse: scan.renderedAtParse,
+    };
+    const dup = byName.get(node.name);
+    if (dup && dup.config.enabled && config.enabled) {
+      throw new TsdbtError('project', `two models are named \`${node.name}\`: ${dup.originalFilePath} and ${node.originalFilePath}`, {
+        location: { file: node.originalFilePath },
+        hint: 'model names must be unique across the project; rename one file (its alias config can keep the relation name)',
+      });
+    }
+    if (!dup || config.enabled) byName.set(node.name, node);
+    (config.enabled ? nodes : disabled).set(node.uniqueId, node);
+  }
+  for (const p of patchByModel.values()) {
+    if (!byName.has(p.name)) {
+      const hint = didYouMean(p.name, byName.keys());
+      d.warn(`properties describe model \`${p.name}\`, but there is no models/**/${p.name}.sql`, { file: p.file, ...p.position }, hint);
+    }
+  }
+
+  // Sources.
+  const sourcesByKey = new Map<string, SourceNode>();
+  for (const s of sourceDefs) {
+    const dirs = path.posix.dirname(s.file).split('/').slice(1).filter((x) => x !== '.' && x !== '');
+    const folderCfg = folderConfigFor(project.config.folderConfig.sources, [projectName, s.sourceName, s.name]);
+    const config = finalizeConfig(mergeConfig(folderCfg, s.config), { materialized: 'source' });
+    const node: SourceNode = {
+      uniqueId: `source.${projectName}.${s.sourceName}.${s.name}`,
+      resourceType: 'source',
+      name: s.name,
+      packageName: projectName,
+      originalFilePath: s.file,
+      path: s.file,
+      fqn: [projectName, ...dirs, s.sourceName, s.name],
+      description: s.description,
+      columns: s.columns,
+      config,
+      tags: config.tags,
+      patchPath: s.file,
+      sourceName: s.sourceName,
+      sourceDescription: s.sourceDescription,
+      identifier: s.identifier,
+      loadedAtField: s.loadedAtField,
+      freshness: s.freshness,
+      relation: { database: s.database ?? project.target.config.database, schema: s.schema ?? s.sourceName, identifier: s.identifier },
+    };
+    if (sourcesByKey.has(`${s.sourceName}.${s.name}`)) {
+      throw new TsdbtError('yaml', `source table \`${s.sourceName}.${s.name}\` is defined twice`, { location: { file: s.file, ...s.position } });
+    }
+    sourcesByKey.set(`${s.sourceName}.${s.name}`, node);
+    (config.enabled ? nodes : disabled).set(node.uniqueId, node);
+  }
+
+  resolveRelations(project, engine, nodes.values());
+
+  // Graph: nodes, then edges from refs and sources.
+  const graph = createNodeGraph();
+  for (const node of nodes.values()) graph.addNode(node.uniqueId, { node });
+  const enabledModels = [...nodes.values()].filter((n): n is ModelNode => n.resourceType === 'model');
+  const modelNames = new Map(enabledModels.map((m) => [m.name, m]));
+  for (const model of enabledModels) {
+    for (const ref of model.refs) {
+      const target = modelNames.get(ref.name);
+      const loc = { file: model.originalFilePath, line: ref.position?.line, column: ref.position?.column };
+      if (ref.package && ref.package !== projectName) {
+        throw new TsdbtError('ref', `ref('${ref.package}', '${ref.name}') in model \`${model.name}\` names package \`${ref.package}\`, which is not installed`, { location: loc, hint: `this project is \`${projectName}\`` });
+      }
+      if (!target) {
+        const off = [...disabled.values()].find((n) => n.resourceType === 'model' && n.name === ref.name);
+        if (off) {
+          throw new TsdbtError('ref', `model \`${model.name}\` refers to \`${ref.name}\`, which is disabled`, { location: loc, hint: `enable ${off.originalFilePath} or remove the ref` });
+        }
+        const hint = didYouMean(ref.name, modelNames.keys());
+        throw new TsdbtError('ref', `model \`${model.name}\` refers to \`${ref.name}\`, which does not exist`, { location: loc, hint: hint ?? 'check the file name under models/ (a ref uses the file name without .sql)' });
+      }
+      if (target.uniqueId !== model.uniqueId && !graph.hasEdge(target.uniqueId, model.uniqueId)) graph.addEdge(target.uniqueId, model.uniqueId);
+      if (target.uniqueId === model.uniqueId) {
+        throw new TsdbtError('cycle', `model \`${model.name}\` refers to itself`, { location: loc, hint: 'use {{ this }} to refer to the model\'s own relation' });
+      }
+    }
+    for (const s of model.sources) {
+      const src = sourcesByKey.get(`${s.source}.${s.table}`);
+      const loc = { file: model.originalFilePath, line: s.position?.line, column: s.position?.column };
+      if (!src) {
+        const hint = didYouMean(`${s.source}.${s.table}`, sourcesByKey.keys());
+        throw new TsdbtError('ref', `model \`${model.name}\` uses source('${s.source}', '${s.table}'), which is not defined`, { location: loc, hint: hint ?? 'declare it under `sources:` in a properties .yml file' });
+      }
+      if (!src.config.enabled) throw new TsdbtError('ref', `model \`${model.name}\` uses source \`${s.source}.${s.table}\`, which is disabled`, { location: loc });
+      if (!graph.hasEdge(src.uniqueId, model.uniqueId)) graph.addEdge(src.uniqueId, model.uniqueId);
+    }
+  }
+  if (hasCycle(graph)) {
+    const cycle = findCyclePath(graph) ?? [];
+    const names = cycle.map((id) => graph.getNodeAttributes(id).node.name);
+    const first = cycle[0] ? graph.getNodeAttributes(cycle[0]).node : undefined;
+    throw new TsdbtError('cycle', `dependency cycle: ${[...names, names[0]].join(' → ')}`, {
+      location: first ? { file: first.originalFilePath } : undefined,
+      hint: 'a model cannot depend on itself through other models; break one ref in the cycle',
+    });
+  }
+
+  return { project, nodes, disabled, graph, macros, patches, sourceDefs, engine, extractions };
+}

@@ -1,0 +1,141 @@
+// Properties YAML (`version: 2` files): model/seed/snapshot patches and source definitions.
+import { TsdbtError } from '../errors.js';
+import { COLUMN_PROPERTY_KEYS, MODEL_PROPERTY_KEYS, SOURCE_PROPERTY_KEYS, SOURCE_TABLE_PROPERTY_KEYS } from '../project/config-schema.js';
+import type { Diagnostics } from '../project/diagnostics.js';
+import type { ProjectFile } from '../project/files.js';
+import { parseYamlFile, yamlPosition, type YamlFile } from '../project/yaml-file.js';
+import { mergeConfig, validateConfigKeys, type RawConfig } from './config.js';
+import type { ColumnInfo, SourcePosition } from './nodes.js';
+
+export interface NodePatch {
+  name: string;
+  kind: 'models' | 'seeds' | 'snapshots';
+  description: string;
+  columns: Record<string, ColumnInfo>;
+  config: RawConfig;
+  /** Data tests declared on the node and its columns, kept as written (used by `test`). */
+  tests: unknown[];
+  columnTests: Record<string, unknown[]>;
+  file: string;
+  position?: SourcePosition | undefined;
+}
+
+export interface SourceTableDef {
+  sourceName: string;
+  name: string;
+  identifier: string;
+  description: string;
+  sourceDescription: string;
+  schema: string | undefined;
+  database: string | undefined;
+  columns: Record<string, ColumnInfo>;
+  config: RawConfig;
+  loadedAtField?: string | undefined;
+  freshness?: unknown;
+  tests: unknown[];
+  columnTests: Record<string, unknown[]>;
+  file: string;
+  position?: SourcePosition | undefined;
+}
+
+export interface Properties {
+  patches: NodePatch[];
+  sources: SourceTableDef[];
+}
+
+type Obj = Record<string, unknown>;
+const isObj = (v: unknown): v is Obj => !!v && typeof v === 'object' && !Array.isArray(v);
+
+function fail(y: YamlFile, path: Array<string | number>, message: string, hint?: string): never {
+  const pos = yamlPosition(y, path);
+  throw new TsdbtError('yaml', message, { location: { file: y.file, line: pos?.line, column: pos?.column }, hint });
+}
+
+function list(y: YamlFile, value: unknown, path: Array<string | number>): unknown[] {
+  if (value === undefined || value === null) return [];
+  if (!Array.isArray(value)) fail(y, path, `\`${path.join('.')}\` must be a list`, 'start each entry with `- name: …`');
+  return value;
+}
+
+function readColumns(y: YamlFile, value: unknown, path: Array<string | number>, d: Diagnostics): { columns: Record<string, ColumnInfo>; tests: Record<string, unknown[]> } {
+  const columns: Record<string, ColumnInfo> = {};
+  const tests: Record<string, unknown[]> = {};
+  list(y, value, path).forEach((c, i) => {
+    if (!isObj(c) || typeof c.name !== 'string') fail(y, [...path, i], 'each column needs a `name:`');
+    d.unknownKeys(Object.keys(c), COLUMN_PROPERTY_KEYS, `column property`, (k) => ({ file: y.file, ...yamlPosition(y, [...path, i, k]) }));
+    columns[c.name] = {
+      name: c.name,
+      description: typeof c.description === 'string' ? c.description : '',
+      data_type: typeof c.data_type === 'string' ? c.data_type : undefined,
+      meta: isObj(c.meta) ? c.meta : {},
+      tags: Array.isArray(c.tags) ? c.tags.map(String) : [],
+    };
+    const t = [...list(y, c.tests, [...path, i, 'tests']), ...list(y, c.data_tests, [...path, i, 'data_tests'])];
+    if (t.length) tests[c.name] = t;
+  });
+  return { columns, tests };
+}
+
+function nodeConfig(y: YamlFile, entry: Obj, path: Array<string | number>, d: Diagnostics): RawConfig {
+  const config: RawConfig = isObj(entry.config) ? { ...entry.config } : {};
+  validateConfigKeys(config, d, y.file, (k) => ({ file: y.file, ...yamlPosition(y, [...path, 'config', k]) }));
+  // Top-level tags/meta on a node are config too (dbt accepts both places).
+  if (entry.tags !== undefined) config.tags = [...(Array.isArray(config.tags) ? config.tags : config.tags ? [config.tags] : []), ...(Array.isArray(entry.tags) ? entry.tags : [entry.tags])];
+  if (isObj(entry.meta)) config.meta = { ...entry.meta, ...(isObj(config.meta) ? config.meta : {}) };
+  return config;
+}
+
+export function parsePropertiesFile(file: ProjectFile, d: Diagnostics): Properties {
+  const y = parseYamlFile(file.relPath, file.contents);
+  const out: Properties = { patches: [], sources: [] };
+  if (y.value === null) return out;
+  if (!isObj(y.value)) fail(y, [], 'a properties file must be a mapping (`version: 2`, `models:`, `sources:` …)');
+  const doc = y.value;
+  for (const kind of ['models', 'seeds', 'snapshots'] as const) {
+    list(y, doc[kind], [kind]).forEach((entry, i) => {
+      if (!isObj(entry) || typeof entry.name !== 'string') fail(y, [kind, i], `each entry under \`${kind}:\` needs a \`name:\``);
+      d.unknownKeys(Object.keys(entry), MODEL_PROPERTY_KEYS, 'property', (k) => ({ file: y.file, ...yamlPosition(y, [kind, i, k]) }));
+      const { columns, tests: columnTests } = readColumns(y, entry.columns, [kind, i, 'columns'], d);
+      const pos = yamlPosition(y, [kind, i, 'name']);
+      out.patches.push({
+        name: entry.name,
+        kind,
+        description: typeof entry.description === 'string' ? entry.description : '',
+        columns,
+        config: nodeConfig(y, entry, [kind, i], d),
+        tests: [...list(y, entry.tests, [kind, i, 'tests']), ...list(y, entry.data_tests, [kind, i, 'data_tests'])],
+        columnTests,
+        file: y.file,
+        position: pos,
+      });
+    });
+  }
+  list(y, doc.sources, ['sources']).forEach((src, i) => {
+    if (!isObj(src) || typeof src.name !== 'string') fail(y, ['sources', i], 'each source needs a `name:`');
+    d.unknownKeys(Object.keys(src), SOURCE_PROPERTY_KEYS, 'source property', (k) => ({ file: y.file, ...yamlPosition(y, ['sources', i, k]) }));
+    const srcConfig = nodeConfig(y, src, ['sources', i], d);
+    list(y, src.tables, ['sources', i, 'tables']).forEach((t, j) => {
+      if (!isObj(t) || typeof t.name !== 'string') fail(y, ['sources', i, 'tables', j], 'each source table needs a `name:`');
+      d.unknownKeys(Object.keys(t), SOURCE_TABLE_PROPERTY_KEYS, 'source table property', (k) => ({ file: y.file, ...yamlPosition(y, ['sources', i, 'tables', j, k]) }));
+      const { columns, tests: columnTests } = readColumns(y, t.columns, ['sources', i, 'tables', j, 'columns'], d);
+      out.sources.push({
+        sourceName: src.name as string,
+        name: t.name,
+        identifier: typeof t.identifier === 'string' ? t.identifier : t.name,
+        description: typeof t.description === 'string' ? t.description : '',
+        sourceDescription: typeof src.description === 'string' ? src.description : '',
+        schema: typeof src.schema === 'string' ? src.schema : undefined,
+        database: typeof src.database === 'string' ? src.database : undefined,
+        columns,
+        config: mergeConfig(srcConfig, nodeConfig(y, t, ["sources", i, "tables", j], d)),
+        loadedAtField: typeof t.loaded_at_field === 'string' ? t.loaded_at_field : typeof src.loaded_at_field === 'string' ? src.loaded_at_field : undefined,
+        freshness: t.freshness !== undefined ? t.freshness : src.freshness,
+        tests: [...list(y, t.tests, ['sources', i, 'tables', j, 'tests']), ...list(y, t.data_tests, ['sources', i, 'tables', j, 'data_tests'])],
+        columnTests,
+        file: y.file,
+        position: yamlPosition(y, ['sources', i, 'tables', j, 'name']),
+      });
+    });
+  });
+  return out;
+}

@@ -1,0 +1,63 @@
+// Renders `{{ env_var('X', 'default') }}` (and `var`) inside YAML string values, as dbt does for
+// project and profile files. Values from secret env vars are recorded so they can be redacted.
+import nunjucks from 'nunjucks';
+import { TsdbtError } from '../errors.js';
+
+/** Env vars whose values are secret: dbt's prefix plus ours. */
+export const SECRET_ENV_PREFIXES = ['TSDBT_ENV_SECRET_', 'DBT_ENV_SECRET_'] as const;
+
+export interface YamlRenderContext {
+  env: NodeJS.ProcessEnv;
+  vars: Record<string, unknown>;
+  /** Receives every value that must never be printed. */
+  secrets: Set<string>;
+  file: string;
+}
+
+const env = new nunjucks.Environment(null, { autoescape: false, throwOnUndefined: false });
+env.addFilter('as_number', (v: unknown) => Number(v));
+env.addFilter('as_bool', (v: unknown) => v === true || String(v).toLowerCase() === 'true');
+env.addFilter('as_text', (v: unknown) => String(v ?? ''));
+
+/** Look up an env var the way dbt's `env_var()` does: missing without default is an error. */
+export function envVarLookup(ctx: Pick<YamlRenderContext, 'env' | 'secrets'>, name: string, fallback?: unknown, file?: string): string {
+  const value = ctx.env[name];
+  if (value !== undefined) {
+    if (SECRET_ENV_PREFIXES.some((p) => name.startsWith(p)) && value !== '') ctx.secrets.add(value);
+    return value;
+  }
+  if (fallback !== undefined) return String(fallback);
+  throw new TsdbtError('config', `env var \`${name}\` is not set and env_var() was given no default`, {
+    location: file ? { file } : undefined,
+    hint: `export ${name}=… or call env_var('${name}', 'default')`,
+  });
+}
+
+/** Render one string if it holds a template tag; other values pass through. */
+export function renderYamlString(value: string, ctx: YamlRenderContext, keyPath: string): string {
+  if (!value.includes('{{') && !value.includes('{%')) return value;
+  try {
+    return env.renderString(value, {
+      env_var: (name: string, fallback?: unknown) => envVarLookup(ctx, name, fallback, ctx.file),
+      var: (name: string, fallback?: unknown) => (name in ctx.vars ? ctx.vars[name] : fallback),
+    });
+  } catch (e) {
+    if (e instanceof TsdbtError) throw e;
+    const cause = e as Error & { cause?: unknown };
+    if (cause.cause instanceof TsdbtError) throw cause.cause;
+    const msg = String(cause.message ?? e).replace(/^\(unknown path\)\s*/, '').split('\n').slice(-1)[0];
+    throw new TsdbtError('template', `cannot render \`${keyPath}\`: ${msg}`, { location: { file: ctx.file } });
+  }
+}
+
+/** Deep-render every string in a YAML value. */
+export function renderYamlValue(value: unknown, ctx: YamlRenderContext, keyPath = ''): unknown {
+  if (typeof value === 'string') return renderYamlString(value, ctx, keyPath);
+  if (Array.isArray(value)) return value.map((v, i) => renderYamlValue(v, ctx, `${keyPath}[${i}]`));
+  if (value && typeof value === 'object') {
+    const out: Record<string, unknown> = {};
+    for (const [k, v] of Object.entries(value)) out[k] = renderYamlValue(v, ctx, keyPath ? `${keyPath}.${k}` : k);
+    return out;
+  }
+  return value;
+}
