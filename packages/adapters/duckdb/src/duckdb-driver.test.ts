@@ -210,9 +210,9 @@ describe('execute', () => {
     expect((err as DuckDBError).message).toMatch(/^Catalog Error: Table with name no_such_table does not exist!/);
     expect((err as DuckDBError).errorType).toBe('Catalog');
 
-    const parse = await conn.execute('selec 1', [1]).catch((e: unknown) => e as Error);
+    const parse = (await conn.execute('selec 1', [1]).catch((e: unknown) => e)) as Error;
     expect(parse.message).toMatch(/^Parser Error: syntax error at or near "selec"/);
-    const parseNoParams = await conn.execute('selec 1').catch((e: unknown) => e as Error);
+    const parseNoParams = (await conn.execute('selec 1').catch((e: unknown) => e)) as Error;
     expect(parseNoParams.message).toMatch(/^Parser Error: syntax error at or near "selec"/);
 
     // the connection is still usable
@@ -224,7 +224,7 @@ describe('execute', () => {
       const running = conn.execute('select sum(hash(range)) from range(1000000000000)');
       await new Promise((r) => setTimeout(r, delay));
       await conn.cancel!();
-      const err = await running.catch((e: unknown) => e as Error);
+      const err = (await running.catch((e: unknown) => e)) as Error;
       expect(err).toBeInstanceOf(DuckDBError);
       expect(err.message).toMatch(/^INTERRUPT Error: Interrupted!/);
     }
@@ -259,9 +259,10 @@ describe('concurrency', () => {
   it('runs CTAS on 4 connections in the same schema at once', async () => {
     const driver = driverFor(join(dir, 'concurrent.duckdb'));
     const conns = await Promise.all([0, 1, 2, 3].map(() => driver.connect()));
+    // Schemas first: concurrent CREATE SCHEMA IF NOT EXISTS of one schema can hit a write-write conflict.
+    await conns[0]!.execute(dialect.createSchema('par'));
     await Promise.all(
       conns.map(async (conn, i) => {
-        await conn.execute(dialect.createSchema('par'));
         await conn.begin();
         await conn.execute(
           dialect.createTableAs({ schema: 'par', identifier: `t${i}__tmp` }, `select range as id, ${i} as n from range(300000)`),

@@ -1,0 +1,136 @@
+// End to end on DuckDB: the shop fixture (staging → ephemeral intermediate → marts, folder config,
+// macros, vars, sources, a generate_schema_name override) built through the library API and the CLI.
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { beforeEach, describe, expect, it } from 'vitest';
+import { loadProject, run, compile, type RunEvent } from '@tsdbt/core';
+import { copyFixture, duckdb, SHOP_RAW_SQL, tsdbt } from './support/project.js';
+
+let dir: string;
+let db: string;
+
+beforeEach(async () => {
+  dir = copyFixture('shop');
+  db = path.join(dir, 'shop.duckdb');
+  await duckdb(db, SHOP_RAW_SQL);
+});
+
+async function relations(): Promise<Record<string, string>> {
+  const rows = await duckdb(db, `select table_schema || '.' || table_name as name, table_type from information_schema.tables where table_schema <> 'raw' order by 1`);
+  return Object.fromEntries(rows.map((r) => [String(r.name), String(r.table_type)]));
+}
+
+describe('shop project on DuckDB through the API', () => {
+  it('builds every enabled model into the schema generate_schema_name chose, with the right rows', async () => {
+    const events: RunEvent[] = [];
+    const project = await loadProject({ projectDir: dir });
+    expect(project.target.name).toBe('default');
+    const result = await run(project, { onEvent: (e) => events.push(e) });
+    expect(result.results.map((r) => `${r.name}:${r.status}`).sort()).toEqual(['dim_customers:success', 'fct_orders:success', 'stg_customers:success', 'stg_orders:success', 'stg_payments:success']);
+    // DAG order: a model finishes after everything it depends on.
+    const pos = (n: string) => result.results.findIndex((r) => r.name === n);
+    expect(pos('fct_orders')).toBeGreaterThan(Math.max(pos('stg_orders'), pos('stg_payments')));
+    expect(pos('dim_customers')).toBeGreaterThan(pos('fct_orders'));
+    expect(result.success).toBe(true);
+
+    // Override: custom schemas used verbatim; ephemeral and disabled models are not relations.
+    expect(await relations()).toEqual({
+      'marts.dim_customers': 'BASE TABLE',
+      'marts.orders': 'BASE TABLE',
+      'staging.stg_customers': 'VIEW',
+      'staging.stg_orders': 'VIEW',
+      'staging.stg_payments': 'VIEW',
+    });
+
+    const orders = await duckdb(db, 'select order_id, credit_card_amount, coupon_amount, gift_card_amount, amount from marts.orders order by order_id');
+    expect(orders).toEqual([
+      { order_id: 1, credit_card_amount: 10, coupon_amount: 0, gift_card_amount: 0, amount: 10 },
+      { order_id: 2, credit_card_amount: 15, coupon_amount: 5, gift_card_amount: 0, amount: 20 },
+      { order_id: 3, credit_card_amount: 0, coupon_amount: 0, gift_card_amount: 0, amount: 20 },
+      { order_id: 4, credit_card_amount: 7.5, coupon_amount: 0, gift_card_amount: 2.5, amount: 10 },
+      { order_id: 5, credit_card_amount: 30, coupon_amount: 0, gift_card_amount: 0, amount: 30 },
+      { order_id: 6, credit_card_amount: 0, coupon_amount: 12, gift_card_amount: 0, amount: 12 },
+    ]);
+    const customers = await duckdb(db, 'select customer_id, number_of_orders, lifetime_value from marts.dim_customers order by 1');
+    expect(customers).toEqual([
+      { customer_id: 1, number_of_orders: 2, lifetime_value: 30 },
+      { customer_id: 2, number_of_orders: 2, lifetime_value: 32 },
+      { customer_id: 3, number_of_orders: 2, lifetime_value: 40 },
+      { customer_id: 4, number_of_orders: 0, lifetime_value: 0 },
+    ]);
+
+    // Events: one start and one finish per node, a run_finished last.
+    expect(events.filter((e) => e.type === 'node_started')).toHaveLength(5);
+    expect(events.at(-1)?.type).toBe('run_finished');
+    const fct = result.results.find((r) => r.name === 'fct_orders')!;
+    expect(fct.rowsAffected).toBe(6);
+
+    // Artifacts, dbt-shaped.
+    const rr = JSON.parse(readFileSync(path.join(dir, 'target', 'run_results.json'), 'utf8'));
+    expect(rr.results).toHaveLength(5);
+    expect(rr.results[0]).toMatchObject({ status: 'success', unique_id: expect.stringMatching(/^model\.shop\./) });
+    const manifest = JSON.parse(readFileSync(path.join(dir, 'target', 'manifest.json'), 'utf8'));
+    expect(manifest.nodes['model.shop.fct_orders'].depends_on.nodes.sort()).toEqual(['model.shop.int_order_payments', 'model.shop.stg_orders']);
+    expect(manifest.nodes['model.shop.dim_customers'].tags.sort()).toEqual(['customers', 'marts']);
+    expect(manifest.disabled['model.shop.legacy_report']).toBeDefined();
+    expect(manifest.sources['source.shop.raw.payments'].relation_name).toBe('"raw"."payment_events"');
+  });
+
+  it('inlines ephemeral models as __tsdbt__cte__ CTEs, merged into an existing WITH', async () => {
+    const project = await loadProject({ projectDir: dir });
+    const { models } = await compile(project, { select: 'fct_orders' });
+    const sql = models[0]!.compiledSql;
+    expect(sql).toMatch(/^with __tsdbt__cte__int_order_payments as \(/);
+    expect(sql).toContain('),\norders as (');
+    expect(sql).toContain('left join __tsdbt__cte__int_order_payments as p');
+    expect(existsSync(path.join(dir, 'target/compiled/shop/models/marts/finance/fct_orders.sql'))).toBe(true);
+  });
+
+  it('applies --vars over project vars', async () => {
+    const project = await loadProject({ projectDir: dir, vars: '{min_order_amount: 20}' });
+    await run(project, { select: 'fct_orders' });
+    const rows = await duckdb(db, 'select order_id from marts.orders order by 1');
+    expect(rows.map((r) => r.order_id)).toEqual([2, 3, 5]);
+  });
+
+  it('keeps the previous relation when a model breaks, marks downstream skipped', async () => {
+    await run(await loadProject({ projectDir: dir }));
+    const before = await duckdb(db, 'select * from staging.stg_orders order by order_id');
+    writeFileSync(path.join(dir, 'models/staging/stg_orders.sql'), 'select id as order_id, no_such_column from {{ source("raw", "orders") }}\n');
+    const result = await run(await loadProject({ projectDir: dir }));
+    expect(result.success).toBe(false);
+    const byName = Object.fromEntries(result.results.map((r) => [r.name, r]));
+    expect(byName.stg_orders!.status).toBe('error');
+    expect(byName.stg_orders!.message).toMatch(/no_such_column/);
+    expect(byName.fct_orders!.status).toBe('skipped');
+    expect(byName.dim_customers!.status).toBe('skipped');
+    expect(byName.stg_customers!.status).toBe('success');
+    expect(await duckdb(db, 'select * from staging.stg_orders order by order_id')).toEqual(before);
+    expect(Object.keys(await relations()).filter((n) => n.includes('__tsdbt'))).toEqual([]);
+  });
+});
+
+describe('shop project through the CLI', () => {
+  it('runs, lists and shows', async () => {
+    const r = tsdbt(['run', '--project-dir', dir]);
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/5 of 5 OK\s+table\s+"marts"."dim_customers" 4 rows/);
+    expect(r.stdout).toMatch(/Finished 5 nodes in [\d.]+s: 5 ok, 0 failed, 0 skipped/);
+
+    const ls = tsdbt(['ls', '--project-dir', dir, '--select', '+fct_orders', '--output', 'name']);
+    expect(ls.stdout.trim().split('\n').sort()).toEqual(['int_order_payments', 'raw.orders', 'raw.payments', 'stg_orders', 'stg_payments', 'fct_orders'].sort());
+
+    const show = tsdbt(['show', '--project-dir', dir, '--inline', "select count(*) as n from {{ ref('dim_customers') }}"]);
+    expect(show.code).toBe(0);
+    expect(show.stdout).toMatch(/\| n \|\n\|---\|\n\| 4 \|/);
+  });
+
+  it('exits 1 naming the model, file and warehouse message when a model fails', () => {
+    writeFileSync(path.join(dir, 'models/marts/dim_customers.sql'), 'select missing_col from {{ ref("stg_customers") }}\n');
+    const r = tsdbt(['run', '--project-dir', dir]);
+    expect(r.code).toBe(1);
+    expect(r.stdout).toContain('Failed dim_customers (models/marts/dim_customers.sql)');
+    expect(r.stdout).toMatch(/missing_col/);
+  });
+});
