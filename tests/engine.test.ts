@@ -80,7 +80,7 @@ describe('shop project on DuckDB through the API', () => {
     const project = await loadProject({ projectDir: dir });
     const { models } = await compile(project, { select: 'fct_orders' });
     const sql = models[0]!.compiledSql;
-    expect(sql).toMatch(/^with __tsdbt__cte__int_order_payments as \(/);
+    expect(sql).toMatch(/^\s*with __tsdbt__cte__int_order_payments as \(/);
     expect(sql).toContain('),\norders as (');
     expect(sql).toContain('left join __tsdbt__cte__int_order_payments as p');
     expect(existsSync(path.join(dir, 'target/compiled/shop/models/marts/finance/fct_orders.sql'))).toBe(true);
@@ -88,7 +88,8 @@ describe('shop project on DuckDB through the API', () => {
 
   it('applies --vars over project vars', async () => {
     const project = await loadProject({ projectDir: dir, vars: '{min_order_amount: 20}' });
-    await run(project, { select: 'fct_orders' });
+    const result = await run(project, { select: '+fct_orders' });
+    expect(result.results.map((r) => r.name).sort()).toEqual(['fct_orders', 'stg_orders', 'stg_payments']);
     const rows = await duckdb(db, 'select order_id from marts.orders order by 1');
     expect(rows.map((r) => r.order_id)).toEqual([2, 3, 5]);
   });

@@ -82,7 +82,7 @@ describe('project errors exit 2 with file and line', () => {
     writeFileSync(file, "{{ config(materialised='table') }}\n" + readFileSync(file, 'utf8'));
     const warn = tsdbt(['parse', '--project-dir', dir]);
     expect(warn.code).toBe(0);
-    expect(warn.stderr).toContain('unknown config key in config() of models/staging/stg_orders.sql `materialised` — did you mean `materialized`?');
+    expect(warn.stderr).toContain('models/staging/stg_orders.sql: unknown config key `materialised` — did you mean `materialized`?');
     const strict = tsdbt(['parse', '--strict', '--project-dir', dir]);
     expectCleanError(strict);
     expect(strict.stderr).toContain('did you mean `materialized`?');

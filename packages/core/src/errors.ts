@@ -45,14 +45,17 @@ export function isTsdbtError(e: unknown): e is TsdbtError {
 /** Closest candidates by edit distance (case-insensitive), best first. */
 export function closestNames(wanted: string, candidates: Iterable<string>, max = 3): string[] {
   const w = wanted.toLowerCase();
-  const limit = Math.max(2, Math.floor(w.length / 3));
+  const limit = Math.max(1, Math.floor(w.length / 4));
   const scored: Array<[string, number]> = [];
   for (const c of candidates) {
-    const d = distance(w, c.toLowerCase());
-    if (d <= limit || c.toLowerCase().includes(w) || w.includes(c.toLowerCase())) scored.push([c, d]);
+    const lc = c.toLowerCase();
+    const d = distance(w, lc);
+    if (d <= limit || (w.length >= 4 && (lc.includes(w) || w.includes(lc)))) scored.push([c, d]);
   }
   scored.sort((a, b) => a[1] - b[1] || a[0].localeCompare(b[0]));
-  return [...new Set(scored.map((s) => s[0]))].slice(0, max);
+  // Only names about as close as the best one: a far second guess is noise.
+  const best = scored[0]?.[1] ?? 0;
+  return [...new Set(scored.filter((s) => s[1] <= best + 1).map((s) => s[0]))].slice(0, max);
 }
 
 /** "did you mean `a` or `b`?" or undefined when nothing is close. */

@@ -4,6 +4,8 @@ import { NODE_CONFIG_KEYS } from '../project/config-schema.js';
 import type { Diagnostics } from '../project/diagnostics.js';
 import type { NodeConfig } from './nodes.js';
 
+const NODE_CONFIG_KEY_LIST = Object.keys(NODE_CONFIG_KEYS);
+
 export type RawConfig = Record<string, unknown>;
 
 const HOOK_ALIASES: Record<string, string> = { 'pre-hook': 'pre_hook', 'post-hook': 'post_hook' };
@@ -48,8 +50,8 @@ export function finalizeConfig(raw: RawConfig, defaults: { materialized: string 
 }
 
 /** Check keys of one config mapping against the known node config keys. */
-export function validateConfigKeys(config: RawConfig, diagnostics: Diagnostics, where: string, locate: (key: string) => ErrorLocation | undefined): void {
-  diagnostics.unknownKeys(Object.keys(config), Object.keys(NODE_CONFIG_KEYS), `config key in ${where}`, locate);
+export function validateConfigKeys(config: RawConfig, diagnostics: Diagnostics, locate: (key: string) => ErrorLocation | undefined): void {
+  diagnostics.unknownKeys(Object.keys(config), NODE_CONFIG_KEY_LIST, 'config key', locate);
 }
 
 /**
@@ -88,7 +90,7 @@ export function validateFolderTree(tree: RawConfig, diagnostics: Diagnostics, lo
   for (const [key, value] of Object.entries(tree)) {
     if (key.startsWith('+')) {
       const name = key.slice(1);
-      diagnostics.unknownKeys([HOOK_ALIASES[name] ? name : name], [...Object.keys(NODE_CONFIG_KEYS)], 'config key', () => locate([...prefix, key]));
+      diagnostics.unknownKeys([name], NODE_CONFIG_KEY_LIST, 'config key', () => locate([...prefix, key]));
     } else if (value && typeof value === 'object' && !Array.isArray(value) && !(key in NODE_CONFIG_KEYS)) {
       validateFolderTree(value as RawConfig, diagnostics, locate, [...prefix, key]);
     }

@@ -93,7 +93,7 @@ export async function parseProject(project: Project, options: ParseOptions = {})
     );
     extractions.set(file.checksum, scan.extraction);
     const patch = patchByModel.get(scan.name);
-    validateConfigKeys(scan.inFileConfig, d, `config() of ${file.relPath}`, () => ({ file: file.relPath }));
+    validateConfigKeys(scan.inFileConfig, d, () => ({ file: file.relPath }));
     let raw: RawConfig = folderConfigFor(project.config.folderConfig.models, scan.fqn);
     if (patch) raw = mergeConfig(raw, patch.config);
     raw = mergeConfig(raw, scan.inFileConfig);

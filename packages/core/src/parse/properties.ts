@@ -78,7 +78,7 @@ function readColumns(y: YamlFile, value: unknown, path: Array<string | number>, 
 
 function nodeConfig(y: YamlFile, entry: Obj, path: Array<string | number>, d: Diagnostics): RawConfig {
   const config: RawConfig = isObj(entry.config) ? { ...entry.config } : {};
-  validateConfigKeys(config, d, y.file, (k) => ({ file: y.file, ...yamlPosition(y, [...path, 'config', k]) }));
+  validateConfigKeys(config, d, (k) => ({ file: y.file, ...yamlPosition(y, [...path, 'config', k]) }));
   // Top-level tags/meta on a node are config too (dbt accepts both places).
   if (entry.tags !== undefined) config.tags = [...(Array.isArray(config.tags) ? config.tags : config.tags ? [config.tags] : []), ...(Array.isArray(entry.tags) ? entry.tags : [entry.tags])];
   if (isObj(entry.meta)) config.meta = { ...entry.meta, ...(isObj(config.meta) ? config.meta : {}) };

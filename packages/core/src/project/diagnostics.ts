@@ -8,6 +8,8 @@ export interface Diagnostic {
   hint?: string | undefined;
 }
 
+const knownSets = new WeakMap<readonly string[], Set<string>>();
+
 export class Diagnostics {
   readonly items: Diagnostic[] = [];
   constructor(private readonly strict = false) {}
@@ -18,8 +20,9 @@ export class Diagnostics {
   }
 
   /** Warn about each key not in `known`, suggesting the closest known key. */
-  unknownKeys(keys: Iterable<string>, known: Iterable<string>, what: string, locate: (key: string) => ErrorLocation | undefined): void {
-    const knownSet = new Set(known);
+  unknownKeys(keys: Iterable<string>, known: readonly string[], what: string, locate: (key: string) => ErrorLocation | undefined): void {
+    let knownSet = knownSets.get(known);
+    if (!knownSet) knownSets.set(known, (knownSet = new Set(known)));
     for (const key of keys) {
       if (knownSet.has(key)) continue;
       const hint = didYouMean(key, knownSet);

@@ -63,6 +63,8 @@ export interface Project {
   diagnostics: Diagnostics;
 }
 
+const PROJECT_KEY_LIST = Object.keys(PROJECT_KEYS);
+
 export const PROJECT_FILE_NAMES = ['tsdbt_project.yml', 'dbt_project.yml'] as const;
 
 export function parseCliVars(vars: LoadProjectOptions['vars']): Record<string, unknown> {
@@ -105,7 +107,7 @@ export async function loadProject(options: LoadProjectOptions = {}): Promise<Pro
   }
   const raw = renderYamlValue(yaml.value, { env, vars: cliVars, secrets, file: projectFile }) as Record<string, unknown>;
   const locate = (key: string) => ({ file: projectFile, ...yamlPosition(yaml, [key]) });
-  diagnostics.unknownKeys(Object.keys(raw), Object.keys(PROJECT_KEYS), 'project key', locate);
+  diagnostics.unknownKeys(Object.keys(raw), PROJECT_KEY_LIST, 'project key', locate);
 
   const name = raw.name;
   if (typeof name !== 'string' || !/^[A-Za-z_][A-Za-z0-9_]*$/.test(name)) {

@@ -16,7 +16,7 @@ export function parseYamlFile(file: string, text: string): YamlFile {
   const doc = parseDocument(text, { lineCounter: lines, prettyErrors: false, uniqueKeys: true });
   const err = doc.errors[0];
   if (err) {
-    const pos = err.linePos?.[0];
+    const pos = err.linePos?.[0] ?? lines.linePos(err.pos[0]);
     const msg = err.message.split('\n')[0] ?? err.message;
     throw new TsdbtError('yaml', `invalid YAML: ${msg}`, {
       location: { file, line: pos?.line, column: pos?.col },

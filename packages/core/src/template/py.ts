@@ -328,6 +328,8 @@ export function listMethod(l: unknown[], name: string): Method | undefined {
 
 /** Dict methods missing from nunjucks' Jinja compat. */
 export function dictMethod(d: Dict, name: string): Method | undefined {
-  if (name === 'copy' && !Object.prototype.hasOwnProperty.call(d, 'copy')) return () => ({ ...d });
+  if (name === 'copy') return () => ({ ...d });
+  // Python's dict.get returns None (not undefined) for a missing key without default
+  if (name === 'get') return (key, dflt) => (d[String(key)] !== undefined && Object.prototype.hasOwnProperty.call(d, String(key)) ? d[String(key)] : dflt === undefined ? null : dflt);
   return undefined;
 }

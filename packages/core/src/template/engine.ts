@@ -1,0 +1,180 @@
+// dbt-compatible Jinja on nunjucks: macros registered globally, a per-render context visible to
+// templates and to every macro they call, cached compiled templates, located errors.
+//
+// Name resolution (for a name not set in the current frame):
+//   template-level `{% set %}`/local macros → render context → registered macros → macro file's
+//   own private names → dbt built-ins → nunjucks globals → True/False/None.
+// Macros are compiled once per file; their lookups go through the engine (via the ENGINE_HOOK
+// on the environment), so they see whichever render context is active at call time.
+import { didYouMean, TsdbtError } from '../errors.js';
+import { doExtension, makeFilters, makeGlobals, makeTests, snapshotExtension, testBlockExtension } from './builtins.js';
+import { ENGINE_HOOK, installPatches, macroFile, macroName, newContext, nj, PY_OUTPUT, runtime, setDefiningFile, type NjContext, type NjEnv, type NjTemplate } from './jinja-compat.js';
+import { toRawArgs } from './jinja-function.js';
+import { normalizeSource } from './scanner.js';
+import { toTemplateError, withLocation } from './template-errors.js';
+
+export { jinjaFunction, type JinjaFn } from './jinja-function.js';
+
+export interface TemplateEngineOptions {
+  onLog?: (msg: string, info: boolean) => void;
+}
+
+interface MacroEntry {
+  fn: (...raw: unknown[]) => unknown;
+  file: string;
+}
+
+/** Key in a macro file's nunjucks context: marks it, so registered macros win over its own names. */
+const MACRO_FILE_KEY = '__tsdbtMacroFile';
+const CACHE_LIMIT = 20_000;
+
+export class TemplateEngine {
+  private readonly env: NjEnv & { globals: Record<string, unknown> };
+  private readonly builtins: Record<string, unknown>;
+  private readonly macros = new Map<string, MacroEntry>();
+  private readonly cache = new Map<string, NjTemplate>();
+  private active: Record<string, unknown> | undefined;
+
+  constructor(options: TemplateEngineOptions = {}) {
+    installPatches();
+    const log = options.onLog ?? (() => undefined);
+    const env = new nj.Environment([], { autoescape: false, throwOnUndefined: false });
+    env.opts['autoescape'] = PY_OUTPUT;
+    for (const [name, f] of Object.entries(makeFilters())) env.addFilter(name, f);
+    Object.assign(env.tests, makeTests());
+    env.addExtension('do', doExtension);
+    env.addExtension('test', testBlockExtension);
+    env.addExtension('snapshot', snapshotExtension);
+    env[ENGINE_HOOK] = (context: NjContext, name: string) => this.lookup(context, name);
+    this.env = env as unknown as NjEnv & { globals: Record<string, unknown> };
+    this.builtins = makeGlobals(log);
+  }
+
+  /**
+   * Register a macro file: its top-level `{% macro %}`s (and `{% test %}` blocks, as `test_<name>`)
+   * become callable by name from every template and macro. Re-registering a name overrides it.
+   */
+  addMacroFile(file: string, source: string): string[] {
+    const src = normalizeSource(source);
+    const tmpl = this.compile(file, source, src);
+    const context = newContext({ [MACRO_FILE_KEY]: file }, tmpl.blocks, this.env);
+    setDefiningFile(file);
+    try {
+      this.withContext({}, () => this.run(tmpl, context, file, src));
+    } finally {
+      setDefiningFile(undefined);
+    }
+    const names: string[] = [];
+    for (const [name, fn] of Object.entries(context.ctx)) {
+      if (typeof fn !== 'function' || !macroFile.has(fn) || macroFile.get(fn) !== file) continue;
+      macroName.set(fn, name);
+      this.macros.set(name, { fn: fn as MacroEntry['fn'], file });
+      names.push(name);
+    }
+    return names;
+  }
+
+  hasMacro(name: string): boolean {
+    return this.macros.has(name);
+  }
+
+  /** Call a registered macro from JS with `context` active: its return() value, else its output. */
+  callMacro(name: string, args: unknown[], context: Record<string, unknown>, kwargs?: Record<string, unknown>): unknown {
+    const entry = this.macros.get(name);
+    if (!entry) throw new TsdbtError('template', `macro \`${name}\` is not defined`, { hint: didYouMean(name, this.macros.keys()) });
+    return this.withContext(context, () => {
+      try {
+        const r = entry.fn(...toRawArgs(args, kwargs));
+        return r instanceof String ? String(r) : r;
+      } catch (e) {
+        throw toTemplateError(e, { file: entry.file, phase: 'call', names: () => this.visibleNames() });
+      }
+    });
+  }
+
+  /** Render a template with `context` visible to it and to every macro it calls. */
+  render(file: string, source: string, context: Record<string, unknown>): string {
+    const src = normalizeSource(source);
+    const tmpl = this.compile(file, source, src);
+    return this.withContext(context, () => this.run(tmpl, newContext({}, tmpl.blocks, this.env), file, src));
+  }
+
+  private withContext<T>(context: Record<string, unknown>, fn: () => T): T {
+    const prev = this.active;
+    this.active = context;
+    try {
+      return fn();
+    } finally {
+      this.active = prev;
+    }
+  }
+
+  /** Compiled template for this content (cached by content; the file name only labels errors). */
+  private compile(file: string, source: string, src: string): NjTemplate {
+    const hit = this.cache.get(source);
+    if (hit) return hit;
+    const tmpl = new nj.Template(src, this.env, file);
+    try {
+      tmpl.compile();
+    } catch (e) {
+      throw toTemplateError(e, { file, src, phase: 'compile' });
+    }
+    if (this.cache.size >= CACHE_LIMIT) this.cache.delete(this.cache.keys().next().value as string);
+    this.cache.set(source, tmpl);
+    return tmpl;
+  }
+
+  private run(tmpl: NjTemplate, context: NjContext, file: string, src: string): string {
+    const frame = new runtime.Frame();
+    frame.topLevel = true;
+    let out = '';
+    let err: unknown;
+    try {
+      tmpl.rootRenderFunc(this.env, context, frame, runtime, (e, res) => {
+        if (e) err ??= e;
+        else if (res !== undefined) out = res;
+      });
+    } catch (e) {
+      err ??= e;
+    }
+    if (err !== undefined) {
+      if (err instanceof TsdbtError && err.location) throw err;
+      if (err instanceof TsdbtError) throw withLocation(err, { file });
+      throw toTemplateError(err, { file, src, phase: 'render', names: () => this.visibleNames() });
+    }
+    return out;
+  }
+
+  /** Resolve a name not found in the frame (called from compiled templates through ENGINE_HOOK). */
+  private lookup(context: NjContext, name: string): unknown {
+    const ctx = context.ctx;
+    const inMacroFile = ctx[MACRO_FILE_KEY] !== undefined;
+    if (!inMacroFile) {
+      const v = ctx[name];
+      if (v !== undefined && !(name in Object.prototype)) return v;
+    }
+    const act = this.active;
+    if (act !== undefined) {
+      const v = act[name];
+      if (v !== undefined && !(name in Object.prototype)) return v;
+    }
+    const m = this.macros.get(name);
+    if (m !== undefined) return m.fn;
+    if (inMacroFile) {
+      const v = ctx[name];
+      if (v !== undefined && !(name in Object.prototype)) return v;
+    }
+    const b = this.builtins[name];
+    if (b !== undefined) return b;
+    const g = this.env.globals[name];
+    if (g !== undefined && !(name in Object.prototype)) return g;
+    if (name === 'True') return true;
+    if (name === 'False') return false;
+    if (name === 'None') return null;
+    return undefined;
+  }
+
+  private visibleNames(): string[] {
+    return [...Object.keys(this.active ?? {}), ...this.macros.keys(), ...Object.keys(this.builtins)];
+  }
+}
