@@ -135,3 +135,28 @@ describe('shop project through the CLI', () => {
     expect(r.stdout).toMatch(/missing_col/);
   });
 });
+
+describe('cancellation', () => {
+  it('an aborted run interrupts the running statement, skips the rest and keeps the previous relation', async () => {
+    writeFileSync(path.join(dir, 'models/marts/slow_total.sql'), "{{ config(materialized='table') }}\nselect sum(i) as s from range(0, {{ var('n', 1) }}) t(i)\n");
+    writeFileSync(path.join(dir, 'models/marts/after_slow.sql'), "select * from {{ ref('slow_total') }}\n");
+    await run(await loadProject({ projectDir: dir }), { select: 'slow_total' });
+    expect(await duckdb(db, 'select s from marts.slow_total')).toEqual([{ s: 0 }]);
+
+    const controller = new AbortController();
+    const project = await loadProject({ projectDir: dir, vars: { n: 50_000_000_000 } });
+    const pending = run(project, {
+      select: 'slow_total+',
+      signal: controller.signal,
+      onEvent: (e) => {
+        if (e.type === 'node_started') setTimeout(() => controller.abort(), 300);
+      },
+    });
+    const result = await pending;
+    const byName = Object.fromEntries(result.results.map((r) => [r.name, r]));
+    expect(byName.slow_total!.status).toBe('error');
+    expect(byName.slow_total!.message).toMatch(/interrupt/i);
+    expect(byName.after_slow!.status).toBe('skipped');
+    expect(await duckdb(db, 'select s from marts.slow_total')).toEqual([{ s: 0 }]);
+  });
+});

@@ -12,7 +12,7 @@ export function runCommand(env: CommandEnv, flags: RunFlags): Promise<number> {
     const project = await load(env);
     const controller = new AbortController();
     const onSigint = () => {
-      env.reporter.info('Interrupted: finishing running nodes, scheduling no more (Ctrl-C again to force)');
+      env.reporter.info('Interrupted: cancelling running statements (their transactions roll back) and scheduling nothing more');
       process.removeListener('SIGINT', onSigint);
       controller.abort();
     };

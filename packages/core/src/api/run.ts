@@ -43,6 +43,9 @@ export async function run(project: Project, options: RunOptions = {}): Promise<R
   const emit = options.onEvent ?? (() => undefined);
   emit({ type: 'run_started', command: 'run', total, threads, target: project.target.name, adapter: session.adapter.type });
 
+  // Ctrl-C: stop scheduling and interrupt running statements; their transactions roll back.
+  const onAbort = () => void session.pool.cancelAll();
+  options.signal?.addEventListener('abort', onAbort, { once: true });
   try {
     // Schemas first, one at a time (concurrent CREATE SCHEMA can conflict), and what already exists in them.
     const cache = new RelationCache();
@@ -109,6 +112,7 @@ export async function run(project: Project, options: RunOptions = {}): Promise<R
       },
     });
   } finally {
+    options.signal?.removeEventListener('abort', onAbort);
     await session.close();
   }
 

@@ -36,17 +36,27 @@ export function envVarLookup(ctx: Pick<YamlRenderContext, 'env' | 'secrets'>, na
 /** Render one string if it holds a template tag; other values pass through. */
 export function renderYamlString(value: string, ctx: YamlRenderContext, keyPath: string): string {
   if (!value.includes('{{') && !value.includes('{%')) return value;
+  // nunjucks wraps errors thrown by globals into its own; keep ours to rethrow as is.
+  let thrown: TsdbtError | undefined;
+  const guard =
+    <A extends unknown[]>(fn: (...a: A) => unknown) =>
+    (...a: A) => {
+      try {
+        return fn(...a);
+      } catch (e) {
+        if (e instanceof TsdbtError) thrown = e;
+        throw e;
+      }
+    };
   try {
     return env.renderString(value, {
-      env_var: (name: string, fallback?: unknown) => envVarLookup(ctx, name, fallback, ctx.file),
+      env_var: guard((name: string, fallback?: unknown) => envVarLookup(ctx, name, fallback, ctx.file)),
       var: (name: string, fallback?: unknown) => (name in ctx.vars ? ctx.vars[name] : fallback),
     });
   } catch (e) {
-    if (e instanceof TsdbtError) throw e;
-    const cause = e as Error & { cause?: unknown };
-    if (cause.cause instanceof TsdbtError) throw cause.cause;
-    const msg = String(cause.message ?? e).replace(/^\(unknown path\)\s*/, '').split('\n').slice(-1)[0];
-    throw new TsdbtError('template', `cannot render \`${keyPath}\`: ${msg}`, { location: { file: ctx.file } });
+    if (thrown) throw thrown;
+    const msg = String((e as Error).message ?? e).replace(/^\(unknown path\)\s*/, '').split('\n').slice(-1)[0];
+    throw new TsdbtError('template', `cannot render \`${keyPath}\`: ${msg?.trim()}`, { location: { file: ctx.file } });
   }
 }
 

@@ -202,6 +202,26 @@ export const testBlockExtension = {
   },
 };
 
+/** `{% materialization name, adapter='x' %}…{% endmaterialization %}` defines macro `materialization_name_x`. */
+export const materializationExtension = {
+  tags: ['materialization'],
+  parse(parser: Parser & { parseSignature(tolerant: boolean, noParens: boolean): { children: any[] } }, nodes: Nodes) {
+    const tok = parser.nextToken();
+    const sig = parser.parseSignature(true, true);
+    const [name, ...rest] = sig.children;
+    let adapter = 'default';
+    for (const node of rest) {
+      for (const pair of node.children ?? []) if (pair.key?.value === 'adapter') adapter = String(pair.value?.value);
+    }
+    const sym = new nodes['Symbol']!(tok.lineno, tok.colno, `materialization_${String(name?.value)}_${adapter}`);
+    const node = new nodes['Macro']!(tok.lineno, tok.colno, sym, new nodes['NodeList']!(tok.lineno, tok.colno));
+    parser.advanceAfterBlockEnd(tok.value);
+    node.body = parser.parseUntilBlocks('endmaterialization');
+    parser.advanceAfterBlockEnd();
+    return node;
+  },
+};
+
 /** `{% snapshot name %}…{% endsnapshot %}` renders its body. */
 export const snapshotExtension = {
   tags: ['snapshot'],

@@ -142,6 +142,10 @@ describe('macros', () => {
     expect(e.hasMacro('a')).toBe(true);
     expect(e.hasMacro('test_not_negative')).toBe(true);
     expect(e.hasMacro('zzz')).toBe(false);
+    const mats = "{% materialization my_table, adapter='duckdb' %}{{ return({'relations': []}) }}{% endmaterialization %}{% materialization v, default %}x{% endmaterialization %}";
+    expect(e.addMacroFile('macros/mat.sql', mats)).toEqual(['materialization_my_table_duckdb', 'materialization_v_default']);
+    expect(e.callMacro('materialization_my_table_duckdb', [], {})).toEqual({ relations: [] });
+    expect(e.render('snapshots/s.sql', '{% snapshot snap %}\nselect 1\n{% endsnapshot %}', {})).toBe('\nselect 1\n');
   });
 
   it('macro kwargs and defaults; macros calling macros in other files', () => {

@@ -7,7 +7,7 @@
 // Macros are compiled once per file; their lookups go through the engine (via the ENGINE_HOOK
 // on the environment), so they see whichever render context is active at call time.
 import { didYouMean, TsdbtError } from '../errors.js';
-import { doExtension, makeFilters, makeGlobals, makeTests, snapshotExtension, testBlockExtension } from './builtins.js';
+import { doExtension, makeFilters, makeGlobals, makeTests, materializationExtension, snapshotExtension, testBlockExtension } from './builtins.js';
 import { ENGINE_HOOK, installPatches, macroFile, macroName, newContext, nj, PY_OUTPUT, runtime, setDefiningFile, type NjContext, type NjEnv, type NjTemplate } from './jinja-compat.js';
 import { toRawArgs } from './jinja-function.js';
 import { normalizeSource } from './scanner.js';
@@ -19,6 +19,11 @@ export interface TemplateEngineOptions {
   onLog?: (msg: string, info: boolean) => void;
 }
 
+interface Compiled {
+  tmpl: NjTemplate;
+  src: string;
+}
+
 interface MacroEntry {
   fn: (...raw: unknown[]) => unknown;
   file: string;
@@ -26,13 +31,14 @@ interface MacroEntry {
 
 /** Key in a macro file's nunjucks context: marks it, so registered macros win over its own names. */
 const MACRO_FILE_KEY = '__tsdbtMacroFile';
-const CACHE_LIMIT = 20_000;
+const CACHE_LIMIT = 5_000;
 
 export class TemplateEngine {
   private readonly env: NjEnv & { globals: Record<string, unknown> };
   private readonly builtins: Record<string, unknown>;
   private readonly macros = new Map<string, MacroEntry>();
-  private readonly cache = new Map<string, NjTemplate>();
+  /** Raw source → compiled template and normalised source (LRU by insertion order). */
+  private readonly cache = new Map<string, Compiled>();
   private active: Record<string, unknown> | undefined;
 
   constructor(options: TemplateEngineOptions = {}) {
@@ -45,6 +51,7 @@ export class TemplateEngine {
     env.addExtension('do', doExtension);
     env.addExtension('test', testBlockExtension);
     env.addExtension('snapshot', snapshotExtension);
+    env.addExtension('materialization', materializationExtension);
     env[ENGINE_HOOK] = (context: NjContext, name: string) => this.lookup(context, name);
     this.env = env as unknown as NjEnv & { globals: Record<string, unknown> };
     this.builtins = makeGlobals(log);
@@ -55,8 +62,7 @@ export class TemplateEngine {
    * become callable by name from every template and macro. Re-registering a name overrides it.
    */
   addMacroFile(file: string, source: string): string[] {
-    const src = normalizeSource(source);
-    const tmpl = this.compile(file, source, src);
+    const { tmpl, src } = this.compile(file, source);
     const context = newContext({ [MACRO_FILE_KEY]: file }, tmpl.blocks, this.env);
     setDefiningFile(file);
     try {
@@ -94,8 +100,7 @@ export class TemplateEngine {
 
   /** Render a template with `context` visible to it and to every macro it calls. */
   render(file: string, source: string, context: Record<string, unknown>): string {
-    const src = normalizeSource(source);
-    const tmpl = this.compile(file, source, src);
+    const { tmpl, src } = this.compile(file, source);
     return this.withContext(context, () => this.run(tmpl, newContext({}, tmpl.blocks, this.env), file, src));
   }
 
@@ -110,9 +115,14 @@ export class TemplateEngine {
   }
 
   /** Compiled template for this content (cached by content; the file name only labels errors). */
-  private compile(file: string, source: string, src: string): NjTemplate {
+  private compile(file: string, source: string): Compiled {
     const hit = this.cache.get(source);
-    if (hit) return hit;
+    if (hit) {
+      this.cache.delete(source);
+      this.cache.set(source, hit);
+      return hit;
+    }
+    const src = normalizeSource(source);
     const tmpl = new nj.Template(src, this.env, file);
     try {
       tmpl.compile();
@@ -120,8 +130,9 @@ export class TemplateEngine {
       throw toTemplateError(e, { file, src, phase: 'compile' });
     }
     if (this.cache.size >= CACHE_LIMIT) this.cache.delete(this.cache.keys().next().value as string);
-    this.cache.set(source, tmpl);
-    return tmpl;
+    const compiled = { tmpl, src };
+    this.cache.set(source, compiled);
+    return compiled;
   }
 
   private run(tmpl: NjTemplate, context: NjContext, file: string, src: string): string {

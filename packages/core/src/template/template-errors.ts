@@ -45,8 +45,11 @@ export function toTemplateError(e: unknown, input: ErrorInput): TsdbtError {
   const macroHint = macros && macros.length > 0 ? `in macro ${macros.join(', called from ')}` : undefined;
 
   if (cause instanceof TsdbtError) {
-    withLocation(cause, { file, line, column });
-    if (macroHint && !cause.hint) (cause as { hint: string | undefined }).hint = macroHint;
+    // Unchanged, except that an unlocated error gets this template's position (and macro chain).
+    if (!cause.location) {
+      withLocation(cause, { file, line, column });
+      if (macroHint && !cause.hint) (cause as { hint: string | undefined }).hint = macroHint;
+    }
     return cause;
   }
   if (cause instanceof ReturnSignal || (cause instanceof Error && cause.message === RETURN_OUTSIDE_MACRO)) {
