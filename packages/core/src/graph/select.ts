@@ -172,10 +172,14 @@ function fnmatchRegex(pattern: string): RegExp {
     if (ch === '*') out += '.*';
     else if (ch === '?') out += '.';
     else if (ch === '[') {
-      const close = pattern.indexOf(']', pattern[i + 1] === '!' || pattern[i + 1] === '^' ? i + 3 : i + 2);
+      // As Python: a leading `!` negates, and a `]` right after `[` or `[!` is a literal.
+      let start = i + 1;
+      if (pattern[start] === '!') start++;
+      if (pattern[start] === ']') start++;
+      const close = pattern.indexOf(']', start);
       if (close === -1) out += '\\[';
       else {
-        let body = pattern.slice(i + 1, close).replace(/\\/g, '\\\\');
+        let body = pattern.slice(i + 1, close).replace(/[\\\]]/g, '\\$&');
         if (body.startsWith('!')) body = `^${body.slice(1)}`;
         else if (body.startsWith('^')) body = `\\${body}`;
         out += `[${body}]`;
@@ -184,6 +188,7 @@ function fnmatchRegex(pattern: string): RegExp {
     } else out += ch.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
   }
   re = new RegExp(`^${out}$`, 's');
+  if (fnmatchCache.size > 1000) fnmatchCache.clear();
   fnmatchCache.set(pattern, re);
   return re;
 }
@@ -196,20 +201,11 @@ function fnmatcher(pattern: string): (s: string) => boolean {
   return (s) => re.test(s);
 }
 
-/** Flattened fqn (dots inside segments split) and how many leading parts the project/package name took. */
-interface FlatFqn {
-  flat: string[];
-  scopeLen: number;
-}
-const flatFqnCache = new WeakMap<GraphNode, FlatFqn>();
-function flatFqn(node: GraphNode): FlatFqn {
-  let f = flatFqnCache.get(node);
-  if (!f) {
-    const flat = node.fqn.flatMap((s) => s.split('.'));
-    f = { flat, scopeLen: node.fqn.length > 0 ? (node.fqn[0] as string).split('.').length : 0 };
-    flatFqnCache.set(node, f);
-  }
-  return f;
+/** The fqn with dots inside segments split (dbt: "dots in model names act as namespace separators"), and where the unscoped part starts. */
+function flatFqn(fqn: readonly string[]): { flat: readonly string[]; scopeLen: number } {
+  // Common case: no dotted segment, so the fqn is already flat (no copy).
+  if (!fqn.some((s) => s.includes('.'))) return { flat: fqn, scopeLen: 1 };
+  return { flat: fqn.flatMap((s) => s.split('.')), scopeLen: (fqn[0] ?? '').split('.').length };
 }
 
 /** dbt's is_selected_node: exact leaf name, or dotted prefix of the fqn, with a wildcard matching the rest. */
@@ -218,19 +214,18 @@ function fqnMatcher(selector: string): (node: GraphNode) => boolean {
   const wildIx = parts.findIndex(hasWildcard);
   const prefixLen = wildIx === -1 ? parts.length : wildIx;
   const tail = wildIx === -1 ? undefined : fnmatchRegex(parts.slice(wildIx).join('.'));
-  const check = (leaf: string | undefined, flat: readonly string[], from: number): boolean => {
-    if (leaf === selector) return true;
+  const check = (flat: readonly string[], from: number): boolean => {
     if (flat.length - from < parts.length) return false;
     for (let i = 0; i < prefixLen; i++) if (flat[from + i] !== parts[i]) return false;
     return tail ? tail.test(flat.slice(from + wildIx).join('.')) : true;
   };
   return (node) => {
     // dbt's fqn method only looks at manifest nodes, never sources.
-    if (node.resourceType === 'source') return false;
-    const { flat, scopeLen } = flatFqn(node);
-    const leaf = node.fqn[node.fqn.length - 1];
+    if (node.resourceType === 'source' || node.fqn.length === 0) return false;
+    if (node.fqn[node.fqn.length - 1] === selector) return true;
+    const { flat, scopeLen } = flatFqn(node.fqn);
     // Scoped (`shop.staging.x`) or unscoped (`staging.x`), so names match across packages.
-    return check(leaf, flat, 0) || (node.fqn.length > 1 && check(leaf, flat, scopeLen));
+    return check(flat, 0) || (node.fqn.length > 1 && check(flat, scopeLen));
   };
 }
 
@@ -238,7 +233,8 @@ function fqnMatcher(selector: string): (node: GraphNode) => boolean {
 function pathMatcher(value: string): (node: GraphNode) => boolean {
   const pattern = value.replace(/\\/g, '/').replace(/^(\.\/)+/, '').replace(/\/+$/, '');
   if (pattern === '' || pattern === '.') return () => true;
-  const isMatch = picomatch(pattern, { dot: true, nonegate: true, noextglob: true, nobrace: true });
+  const re = picomatch.makeRe(pattern, { dot: true, nonegate: true, noextglob: true, nobrace: true });
+  const isMatch = (p: string): boolean => re.test(p);
   return (node) => {
     const file = node.originalFilePath;
     if (isMatch(file)) return true;
@@ -319,15 +315,14 @@ function expand(graph: NodeGraph, seeds: Iterable<string>, direction: 'up' | 'do
   let frontier = [...seen];
   for (let depth = 0; frontier.length > 0 && (maxDepth === undefined || depth < maxDepth); depth++) {
     const next: string[] = [];
-    const visit = (id: string): void => {
-      if (!seen.has(id)) {
-        seen.add(id);
-        next.push(id);
-      }
-    };
     for (const id of frontier) {
-      if (direction === 'up') graph.forEachInNeighbor(id, visit);
-      else graph.forEachOutNeighbor(id, visit);
+      // The array forms are about twice as fast as graphology's forEach*Neighbor callbacks.
+      for (const n of direction === 'up' ? graph.inNeighbors(id) : graph.outNeighbors(id)) {
+        if (!seen.has(n)) {
+          seen.add(n);
+          next.push(n);
+        }
+      }
     }
     frontier = next;
   }

@@ -67,7 +67,7 @@ export async function parseProject(project: Project, options: ParseOptions = {})
       patches.push(p);
       if (p.kind !== 'models') continue;
       const prev = patchByModel.get(p.name);
-      if (prev) throw new TsdbtError('yaml', `model \`${p.name}\` is described twice: in ${prev.file} and ${p.file}`, { location: { file: p.file, ...p.position }, hint: 'keep one properties entry per model' });
+      if (prev) throw new TsdbtError('yaml', `model \`${p.name}\` is described twice: in ${prev.file} and ${p.file}`, { location: { file: p.file, ...p.locate() }, hint: 'keep one properties entry per model' });
       patchByModel.set(p.name, p);
     }
     sourceDefs.push(...props.sources);
@@ -131,7 +131,7 @@ export async function parseProject(project: Project, options: ParseOptions = {})
   for (const p of patchByModel.values()) {
     if (!byName.has(p.name)) {
       const hint = didYouMean(p.name, byName.keys());
-      d.warn(`properties describe model \`${p.name}\`, but there is no models/**/${p.name}.sql`, { file: p.file, ...p.position }, hint);
+      d.warn(`properties describe model \`${p.name}\`, but there is no models/**/${p.name}.sql`, { file: p.file, ...p.locate() }, hint);
     }
   }
 
@@ -162,7 +162,7 @@ export async function parseProject(project: Project, options: ParseOptions = {})
       relation: { database: s.database ?? project.target.config.database, schema: s.schema ?? s.sourceName, identifier: s.identifier },
     };
     if (sourcesByKey.has(`${s.sourceName}.${s.name}`)) {
-      throw new TsdbtError('yaml', `source table \`${s.sourceName}.${s.name}\` is defined twice`, { location: { file: s.file, ...s.position } });
+      throw new TsdbtError('yaml', `source table \`${s.sourceName}.${s.name}\` is defined twice`, { location: { file: s.file, ...s.locate() } });
     }
     sourcesByKey.set(`${s.sourceName}.${s.name}`, node);
     (config.enabled ? nodes : disabled).set(node.uniqueId, node);

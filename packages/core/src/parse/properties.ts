@@ -17,7 +17,8 @@ export interface NodePatch {
   tests: unknown[];
   columnTests: Record<string, unknown[]>;
   file: string;
-  position?: SourcePosition | undefined;
+  /** Where the entry is (computed on demand: positions cost a second YAML parse). */
+  locate: () => SourcePosition | undefined;
 }
 
 export interface SourceTableDef {
@@ -35,7 +36,7 @@ export interface SourceTableDef {
   tests: unknown[];
   columnTests: Record<string, unknown[]>;
   file: string;
-  position?: SourcePosition | undefined;
+  locate: () => SourcePosition | undefined;
 }
 
 export interface Properties {
@@ -96,7 +97,6 @@ export function parsePropertiesFile(file: ProjectFile, d: Diagnostics): Properti
       if (!isObj(entry) || typeof entry.name !== 'string') fail(y, [kind, i], `each entry under \`${kind}:\` needs a \`name:\``);
       d.unknownKeys(Object.keys(entry), MODEL_PROPERTY_KEYS, 'property', (k) => ({ file: y.file, ...yamlPosition(y, [kind, i, k]) }));
       const { columns, tests: columnTests } = readColumns(y, entry.columns, [kind, i, 'columns'], d);
-      const pos = yamlPosition(y, [kind, i, 'name']);
       out.patches.push({
         name: entry.name,
         kind,
@@ -106,7 +106,7 @@ export function parsePropertiesFile(file: ProjectFile, d: Diagnostics): Properti
         tests: [...list(y, entry.tests, [kind, i, 'tests']), ...list(y, entry.data_tests, [kind, i, 'data_tests'])],
         columnTests,
         file: y.file,
-        position: pos,
+        locate: () => yamlPosition(y, [kind, i, 'name']),
       });
     });
   }
@@ -133,7 +133,7 @@ export function parsePropertiesFile(file: ProjectFile, d: Diagnostics): Properti
         tests: [...list(y, t.tests, ['sources', i, 'tables', j, 'tests']), ...list(y, t.data_tests, ['sources', i, 'tables', j, 'data_tests'])],
         columnTests,
         file: y.file,
-        position: yamlPosition(y, ['sources', i, 'tables', j, 'name']),
+        locate: () => yamlPosition(y, ['sources', i, 'tables', j, 'name']),
       });
     });
   });
