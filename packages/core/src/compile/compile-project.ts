@@ -1,5 +1,5 @@
 // compileProject → CompiledModel per node: rendered SQL with refs resolved and ephemeral models inlined as CTEs.
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Dialect } from '../adapter/types.js';
 import { TsdbtError } from '../errors.js';
@@ -45,6 +45,8 @@ export class Compiler {
   private readonly bodies = new Map<string, string>();
   private readonly base: TemplateContext;
   private currentFile = '';
+  /** A project macro named like a context function (ref, source …) disables the substitution fast path. */
+  private readonly overridden: boolean;
 
   constructor(
     private readonly parsed: ParsedProject,
@@ -52,6 +54,7 @@ export class Compiler {
     private readonly extraContext?: (node: ModelNode) => TemplateContext,
   ) {
     this.base = baseContext(parsed.project, 'compile', () => this.currentFile);
+    this.overridden = ['ref', 'source', 'config', 'var', 'env_var'].some((n) => parsed.engine.hasMacro(n));
   }
 
   relationOf(node: GraphNode): RelationValue {
@@ -106,7 +109,7 @@ export class Compiler {
     this.currentFile = node.originalFilePath;
     const ctx = this.context(node);
     const ex = this.parsed.extractions.get(node.checksum);
-    const sql = ex?.simple ? renderSimple(ex, ctx) : this.parsed.engine.render(node.originalFilePath, node.rawCode, ctx);
+    const sql = ex?.simple && !this.overridden ? renderSimple(ex, ctx, node.originalFilePath) : this.parsed.engine.render(node.originalFilePath, node.rawCode, ctx);
     this.bodies.set(node.uniqueId, sql);
     return sql;
   }
@@ -159,6 +162,7 @@ export function compileProject(parsed: ParsedProject, options: CompileOptions): 
   return { parsed, models };
 }
 
+/** Write compiled SQL files; a file whose content is unchanged is left alone (writes dominate on slow disks). */
 export function writeCompiledFiles(projectDir: string, models: Iterable<CompiledModel>): void {
   const made = new Set<string>();
   for (const m of models) {
@@ -168,6 +172,12 @@ export function writeCompiledFiles(projectDir: string, models: Iterable<Compiled
       mkdirSync(dir, { recursive: true });
       made.add(dir);
     }
-    writeFileSync(file, m.compiledSql);
+    let current: string | undefined;
+    try {
+      current = readFileSync(file, 'utf8');
+    } catch {
+      current = undefined;
+    }
+    if (current !== m.compiledSql) writeFileSync(file, m.compiledSql);
   }
 }

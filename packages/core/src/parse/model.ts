@@ -46,11 +46,12 @@ export function scanModel(
   engine: TemplateEngine,
   parseContext: (record: { refs: RefCall[]; sources: SourceCall[]; configs: RawConfig[] }) => Record<string, unknown>,
   cached?: StaticExtraction,
+  refMacros?: ReadonlySet<string>,
 ): ModelFileScan {
   const name = modelNameOf(file);
   const fqn = fqnOf(projectName, file, name);
   const ex = cached ?? extractStatic(file.contents);
-  if (ex.complete) {
+  if (ex.complete && !ex.calls.some((c) => refMacros?.has(c))) {
     let inFileConfig: RawConfig = {};
     for (const c of ex.configs) inFileConfig = mergeConfig(inFileConfig, c as RawConfig);
     return { name, fqn, refs: ex.refs, sources: ex.sources, inFileConfig, macros: ex.calls, renderedAtParse: false, extraction: ex };

@@ -81,3 +81,17 @@ describe('parseProject config precedence (dbt: config() > properties YAML > fold
     expect([...p.disabled.keys()]).toEqual(['model.p.a']);
   });
 });
+
+describe('refs hidden in macros', () => {
+  it('renders a model at parse time when a macro it calls uses ref()', async () => {
+    const p = await parsed({
+      'tsdbt_project.yml': 'name: p\n',
+      'models/a.sql': 'select 1 as x',
+      'models/b.sql': 'select * from {{ from_a() }}',
+      'macros/m.sql': "{% macro from_a() %}{{ ref('a') }}{% endmacro %}\n{% macro wrapper() %}{{ from_a() }}{% endmacro %}",
+      'models/c.sql': 'select * from {{ wrapper() }}',
+    });
+    expect(p.graph.inNeighbors('model.p.b')).toEqual(['model.p.a']);
+    expect(p.graph.inNeighbors('model.p.c')).toEqual(['model.p.a']);
+  });
+});

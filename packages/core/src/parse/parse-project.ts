@@ -9,7 +9,7 @@ import { createNodeGraph, type NodeGraph } from '../graph/node-graph.js';
 import type { Project } from '../project/load-project.js';
 import { yamlPosition } from '../project/yaml-file.js';
 import { TemplateEngine } from '../template/engine.js';
-import type { StaticExtraction } from '../template/static-extract.js';
+import { extractStatic, type StaticExtraction } from '../template/static-extract.js';
 import { finalizeConfig, folderConfigFor, mergeConfig, validateConfigKeys, validateFolderTree, type RawConfig } from './config.js';
 import { recordingFunctions, scanModel } from './model.js';
 import type { GraphNode, MacroDef, ModelNode, SourceNode } from './nodes.js';
@@ -50,10 +50,38 @@ export function createEngine(project: Project, onLog?: (message: string) => void
   return { engine, macros };
 }
 
+/**
+ * Macros that (directly or through other macros) call ref/source/config: a model calling one
+ * must be rendered at parse time, since its dependencies are not visible in its own text.
+ */
+export function graphAffectingMacros(project: Project, macros: ReadonlyMap<string, MacroDef>): Set<string> {
+  const byFile = new Map<string, string[]>();
+  for (const m of macros.values()) (byFile.get(m.fileKey) ?? byFile.set(m.fileKey, []).get(m.fileKey)!).push(m.name);
+  const affects = new Set<string>();
+  const callsOf = new Map<string, string[]>();
+  for (const file of project.files.macros) {
+    const names = byFile.get(file.relPath) ?? [];
+    if (/\b(ref|source|config)\s*\(/.test(file.contents)) names.forEach((n) => affects.add(n));
+    const calls = extractStatic(file.contents).calls;
+    for (const n of names) callsOf.set(n, calls);
+  }
+  for (let changed = true; changed; ) {
+    changed = false;
+    for (const [name, calls] of callsOf) {
+      if (!affects.has(name) && calls.some((c) => affects.has(c))) {
+        affects.add(name);
+        changed = true;
+      }
+    }
+  }
+  return affects;
+}
+
 export async function parseProject(project: Project, options: ParseOptions = {}): Promise<ParsedProject> {
   const d = project.diagnostics;
   const projectName = project.config.name;
   const { engine, macros } = createEngine(project, options.onLog);
+  const refMacros = graphAffectingMacros(project, macros);
 
   validateFolderTree(project.config.folderConfig.models, d, (p) => ({ file: project.projectFile, ...yamlPosition(project.projectYaml, ['models', ...p]) }));
 
@@ -90,6 +118,7 @@ export async function parseProject(project: Project, options: ParseOptions = {})
       engine,
       (record) => ({ ...base, ...recordingFunctions(record, file.relPath), this: thisPlaceholder }),
       options.extractionCache?.get(file.checksum),
+      refMacros,
     );
     extractions.set(file.checksum, scan.extraction);
     const patch = patchByModel.get(scan.name);
