@@ -160,3 +160,40 @@ describe('cancellation', () => {
     expect(await duckdb(db, 'select s from marts.slow_total')).toEqual([{ s: 0 }]);
   });
 });
+
+describe('scheduling', () => {
+  it('runs independent models at the same time with --threads 2, and one at a time with 1', async () => {
+    for (const n of ['slow_a', 'slow_b']) {
+      writeFileSync(path.join(dir, `models/marts/${n}.sql`), "{{ config(materialized='table') }}\nselect sum(i) as s from range(0, 60000000) t(i)\n");
+    }
+    const overlap = (rs: { startedAt: string; completedAt: string }[]) => Date.parse(rs[0]!.startedAt) < Date.parse(rs[1]!.completedAt) && Date.parse(rs[1]!.startedAt) < Date.parse(rs[0]!.completedAt);
+    const two = await run(await loadProject({ projectDir: dir }), { select: 'slow_a slow_b', threads: 2 });
+    expect(two.results.map((r) => r.threadId).sort()).toEqual(['Thread-1', 'Thread-2']);
+    expect(overlap(two.results)).toBe(true);
+    const one = await run(await loadProject({ projectDir: dir }), { select: 'slow_a slow_b', threads: 1 });
+    expect(one.results.map((r) => r.threadId)).toEqual(['Thread-1', 'Thread-1']);
+    expect(overlap(one.results)).toBe(false);
+  });
+
+  it('--fail-fast stops scheduling after the first failure', async () => {
+    writeFileSync(path.join(dir, 'models/staging/stg_orders.sql'), 'select nope from {{ source("raw", "orders") }}\n');
+    const result = await run(await loadProject({ projectDir: dir }), { threads: 1, failFast: true });
+    const statuses = result.results.map((r) => `${r.name}:${r.status}`);
+    expect(statuses[0]).toBe('stg_orders:error');
+    expect(result.results.slice(1).every((r) => r.status === 'skipped')).toBe(true);
+    expect(result.results).toHaveLength(5);
+    // Independent of the failure, but not run: fail-fast stopped scheduling.
+    expect(result.results.find((r) => r.name === 'stg_customers')!.message).toBe('skipped: run stopped');
+  });
+});
+
+describe('secrets', () => {
+  it('refuses secret env vars in models, so they never reach compiled SQL', async () => {
+    writeFileSync(path.join(dir, 'models/staging/leak.sql'), "select '{{ env_var('TSDBT_ENV_SECRET_TOKEN') }}' as t\n");
+    const project = await loadProject({ projectDir: dir, env: { ...process.env, TSDBT_ENV_SECRET_TOKEN: 'tok-123456' } });
+    const result = await run(project, { select: 'leak' });
+    expect(result.results[0]!.status).toBe('error');
+    expect(result.results[0]!.message).toContain('secret env var `TSDBT_ENV_SECRET_TOKEN` cannot be used in models');
+    expect(readFileSync(path.join(dir, 'target/run_results.json'), 'utf8')).not.toContain('tok-123456');
+  });
+});
