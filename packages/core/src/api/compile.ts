@@ -3,6 +3,7 @@ import path from 'node:path';
 import { buildManifest, writeManifest } from '../artifacts/manifest.js';
 import { newInvocationId } from '../artifacts/metadata.js';
 import { compileProject, type CompiledModel } from '../compile/compile-project.js';
+import { loadCompiledCache, projectFingerprint, saveCompiledCache } from './compile-cache.js';
 import { dialectFor } from '../execute/session.js';
 import type { GraphNode, ResourceType } from '../parse/nodes.js';
 import type { ParsedProject } from '../parse/parse-project.js';
@@ -30,7 +31,11 @@ export async function compile(project: Project, options: SelectOptions & CommonO
   const parsed = await parseWithEvents(project, options);
   const { adapter, dialect } = await dialectFor(project, options.adapters);
   const ids = selectInOrder(parsed, options, ['model']);
-  const compiled = compileProject(parsed, { dialect, nodeIds: ids });
+  const useCache = options.cache !== false;
+  const fingerprint = projectFingerprint(project);
+  const cachedBodies = useCache ? loadCompiledCache(project, fingerprint) : undefined;
+  const compiled = compileProject(parsed, { dialect, nodeIds: ids, cachedBodies });
+  if (useCache) saveCompiledCache(project, fingerprint, compiled.compiler);
   const manifest = buildManifest(parsed, (n) => (n.relation ? dialect.relationName(n.relation) : undefined), adapter.type, newInvocationId(), compiled.models);
   return { parsed, manifestPath: writeManifest(parsed, manifest), models: [...compiled.models.values()] };
 }

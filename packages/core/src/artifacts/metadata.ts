@@ -33,7 +33,8 @@ export function metadata(kind: 'manifest' | 'run-results' | 'catalog', version: 
   };
 }
 
-export function writeJson(file: string, value: unknown): void {
+/** Write JSON (compact by default: artifacts of big projects are tens of MB). */
+export function writeJson(file: string, value: unknown, pretty = false): void {
   mkdirSync(path.dirname(file), { recursive: true });
-  writeFileSync(file, JSON.stringify(value, null, 2));
+  writeFileSync(file, pretty ? JSON.stringify(value, null, 2) : JSON.stringify(value));
 }

@@ -28,6 +28,8 @@ export interface CompiledModel {
 
 export interface CompileOptions {
   dialect: Dialect;
+  /** Bodies from an earlier compile with the same inputs. */
+  cachedBodies?: ReadonlyMap<string, string> | undefined;
   /** Only these nodes (and the ephemerals they need); default: every enabled model. */
   nodeIds?: Iterable<string> | undefined;
   /** Write target/compiled/… files (default true). */
@@ -39,10 +41,13 @@ export interface CompileOptions {
 export interface CompiledProject {
   parsed: ParsedProject;
   models: Map<string, CompiledModel>;
+  compiler: Compiler;
 }
 
 export class Compiler {
   private readonly bodies = new Map<string, string>();
+  /** Env vars read while rendering (name → value), so a cache of these bodies can be validated. */
+  readonly envReads = new Map<string, string | undefined>();
   private readonly base: TemplateContext;
   private currentFile = '';
   /** A project macro named like a context function (ref, source …) disables the substitution fast path. */
@@ -53,8 +58,19 @@ export class Compiler {
     private readonly dialect: Dialect,
     private readonly extraContext?: (node: ModelNode) => TemplateContext,
   ) {
-    this.base = baseContext(parsed.project, 'compile', () => this.currentFile);
+    this.base = baseContext(parsed.project, 'compile', () => this.currentFile, this.envReads);
     this.overridden = ['ref', 'source', 'config', 'var', 'env_var'].some((n) => parsed.engine.hasMacro(n));
+  }
+
+  /** Rendered bodies from a previous compile of identical inputs (see api/compile-cache.ts). */
+  seed(bodies: ReadonlyMap<string, string>): void {
+    if (this.extraContext) return; // run-time context may differ from the cached compile
+    for (const [id, sql] of bodies) this.bodies.set(id, sql);
+  }
+
+  /** Every body rendered or seeded so far. */
+  renderedBodies(): ReadonlyMap<string, string> {
+    return this.bodies;
   }
 
   relationOf(node: GraphNode): RelationValue {
@@ -151,6 +167,7 @@ export class Compiler {
 
 export function compileProject(parsed: ParsedProject, options: CompileOptions): CompiledProject {
   const compiler = new Compiler(parsed, options.dialect, options.extraContext);
+  if (options.cachedBodies) compiler.seed(options.cachedBodies);
   const ids = options.nodeIds ? [...options.nodeIds] : [...parsed.nodes.keys()];
   const models = new Map<string, CompiledModel>();
   for (const id of ids) {
@@ -159,7 +176,7 @@ export function compileProject(parsed: ParsedProject, options: CompileOptions): 
     models.set(id, compiler.compile(node));
   }
   if (options.writeFiles !== false) writeCompiledFiles(parsed.project.projectDir, models.values());
-  return { parsed, models };
+  return { parsed, models, compiler };
 }
 
 /** Write compiled SQL files; a file whose content is unchanged is left alone (writes dominate on slow disks). */
