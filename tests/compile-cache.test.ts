@@ -1,0 +1,51 @@
+// The compiled-SQL cache is reused only while every input is unchanged.
+import { readFileSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { beforeEach, describe, expect, it } from 'vitest';
+import { compile, loadProject } from '@tsdbt/core';
+import { copyFixture } from './support/project.js';
+
+let dir: string;
+const cacheFile = () => path.join(dir, 'target/.tsdbt/compiled-cache.json');
+
+/** Replace one cached body with a marker, so a reuse of the cache is visible. */
+function plantMarker(): void {
+  const data = JSON.parse(readFileSync(cacheFile(), 'utf8')) as { bodies: Array<[string, string]> };
+  for (const entry of data.bodies) if (entry[0] === 'model.shop.stg_orders') entry[1] = 'select 42 as marker';
+  writeFileSync(cacheFile(), JSON.stringify(data));
+}
+
+async function compiledStgOrders(env: NodeJS.ProcessEnv = process.env): Promise<string> {
+  const { models } = await compile(await loadProject({ projectDir: dir, env }), { select: 'stg_orders' });
+  return models[0]!.compiledSql;
+}
+
+beforeEach(() => {
+  dir = copyFixture('shop');
+  const file = path.join(dir, 'models/staging/stg_orders.sql');
+  writeFileSync(file, `-- region: {{ env_var('SHOP_REGION', 'eu') }}\n${readFileSync(file, 'utf8')}`);
+});
+
+describe('compiled SQL cache', () => {
+  it('is reused when nothing changed', async () => {
+    expect(await compiledStgOrders()).toContain('-- region: eu');
+    plantMarker();
+    expect(await compiledStgOrders()).toBe('select 42 as marker');
+  });
+
+  it('is dropped when an env var the models read changes', async () => {
+    await compiledStgOrders();
+    plantMarker();
+    expect(await compiledStgOrders({ ...process.env, SHOP_REGION: 'us' })).toContain('-- region: us');
+  });
+
+  it('is dropped when a macro, a model or --vars change', async () => {
+    await compiledStgOrders();
+    plantMarker();
+    writeFileSync(path.join(dir, 'macros/extra.sql'), '{% macro extra() %}1{% endmacro %}');
+    expect(await compiledStgOrders()).toContain('-- region: eu');
+    plantMarker();
+    const { models } = await compile(await loadProject({ projectDir: dir, vars: { min_order_amount: 5 } }), { select: 'stg_orders' });
+    expect(models[0]!.compiledSql).toContain('-- region: eu');
+  });
+});
