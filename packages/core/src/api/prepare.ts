@@ -29,7 +29,9 @@ export async function parseWithEvents(project: Project, options: CommonOptions):
     extractionCache: cache,
     onLog: (message) => options.onEvent?.({ type: 'log', level: 'info', message }),
   });
-  if (useCache) saveParseCache(project, parsed);
+  // Rewrite only when the set of files changed (the cache holds exactly the current files).
+  const same = cache !== undefined && cache.size === parsed.extractions.size && [...parsed.extractions.keys()].every((k) => cache.has(k));
+  if (useCache && !same) saveParseCache(project, parsed);
   for (const diagnostic of project.diagnostics.items) options.onEvent?.({ type: 'diagnostic', diagnostic });
   return parsed;
 }
