@@ -1,4 +1,5 @@
 // parse / compile / ls as library calls.
+import { createHash } from 'node:crypto';
 import path from 'node:path';
 import { buildManifest, writeManifest } from '../artifacts/manifest.js';
 import { newInvocationId } from '../artifacts/metadata.js';
@@ -18,8 +19,8 @@ export interface ParseResult {
 export async function parse(project: Project, options: CommonOptions = {}): Promise<ParseResult> {
   const parsed = await parseWithEvents(project, options);
   const { adapter, dialect } = await dialectFor(project, options.adapters);
-  const manifest = buildManifest(parsed, (n) => (n.relation ? dialect.relationName(n.relation) : undefined), adapter.type, newInvocationId());
-  return { parsed, manifestPath: writeManifest(parsed, manifest) };
+  const build = () => buildManifest(parsed, (n) => (n.relation ? dialect.relationName(n.relation) : undefined), adapter.type, newInvocationId());
+  return { parsed, manifestPath: writeManifest(parsed, build, `parse:${projectFingerprint(project)}`) };
 }
 
 export interface CompileResult extends ParseResult {
@@ -35,9 +36,11 @@ export async function compile(project: Project, options: SelectOptions & CommonO
   const fingerprint = projectFingerprint(project);
   const cachedBodies = useCache ? loadCompiledCache(project, fingerprint) : undefined;
   const compiled = compileProject(parsed, { dialect, nodeIds: ids, cachedBodies });
-  if (useCache) saveCompiledCache(project, fingerprint, compiled.compiler);
-  const manifest = buildManifest(parsed, (n) => (n.relation ? dialect.relationName(n.relation) : undefined), adapter.type, newInvocationId(), compiled.models);
-  return { parsed, manifestPath: writeManifest(parsed, manifest), models: [...compiled.models.values()] };
+  if (useCache && compiled.compiler.renderedBodies().size !== (cachedBodies?.size ?? -1)) saveCompiledCache(project, fingerprint, compiled.compiler);
+  const build = () => buildManifest(parsed, (n) => (n.relation ? dialect.relationName(n.relation) : undefined), adapter.type, newInvocationId(), compiled.models);
+  // Same inputs, same selection → same manifest; env vars read by templates are part of the cache check.
+  const key = cachedBodies ? `compile:${fingerprint}:${createHash('sha256').update(ids.join(',')).digest('hex')}` : undefined;
+  return { parsed, manifestPath: writeManifest(parsed, build, key), models: [...compiled.models.values()] };
 }
 
 export interface ListedNode {

@@ -121,10 +121,10 @@ export async function run(project: Project, options: RunOptions = {}): Promise<R
   }
 
   writeCompiledFiles(project.projectDir, compiled.values());
-  if (options.cache !== false) saveCompiledCache(project, fingerprint, compiler);
+  if (options.cache !== false && compiler.renderedBodies().size !== (cachedBodies?.size ?? -1)) saveCompiledCache(project, fingerprint, compiler);
   const elapsedSeconds = (performance.now() - started) / 1000;
   const relationName = (n: { relation?: import('../adapter/types.js').RelationRef | undefined }) => (n.relation ? dialect.relationName(n.relation) : undefined);
-  writeManifest(parsed, buildManifest(parsed, relationName, session.adapter.type, invocationId, compiled));
+  writeManifest(parsed, () => buildManifest(parsed, relationName, session.adapter.type, invocationId, compiled));
   const runResultsPath = writeRunResults(project, buildRunResults(project, 'run', results, elapsedSeconds, session.adapter.type, invocationId, { select: options.select ?? null, exclude: options.exclude ?? null, threads }));
   const success = results.every((r) => r.status === 'success');
   emit({ type: 'run_finished', results, elapsedSeconds, success });

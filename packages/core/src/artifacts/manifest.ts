@@ -1,4 +1,5 @@
 // target/manifest.json, shaped like dbt's (nodes, sources, macros, parent_map, child_map).
+import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { CompiledModel } from '../compile/compile-project.js';
 import type { GraphNode } from '../parse/nodes.js';
@@ -80,8 +81,23 @@ export function buildManifest(parsed: ParsedProject, relationName: (node: GraphN
   };
 }
 
-export function writeManifest(parsed: ParsedProject, manifest: Record<string, unknown>): string {
-  const file = path.join(parsed.project.projectDir, parsed.project.config.targetPath, 'manifest.json');
-  writeJson(file, manifest);
+/**
+ * Write target/manifest.json unless the one there was built from identical inputs (`key`): for a
+ * large project the manifest is tens of MB, and rewriting an identical one is most of a no-op run.
+ */
+export function writeManifest(parsed: ParsedProject, build: () => Record<string, unknown>, key?: string): string {
+  const target = path.join(parsed.project.projectDir, parsed.project.config.targetPath);
+  const file = path.join(target, 'manifest.json');
+  const stamp = path.join(target, '.tsdbt', 'manifest.key');
+  if (key !== undefined && existsSync(file)) {
+    try {
+      if (readFileSync(stamp, 'utf8') === key) return file;
+    } catch {
+      // no stamp: write
+    }
+  }
+  writeJson(file, build());
+  if (key !== undefined) writeFileSync(stamp, key);
+  else rmSync(stamp, { force: true });
   return file;
 }
