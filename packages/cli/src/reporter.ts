@@ -72,7 +72,9 @@ export function createReporter(format: 'text' | 'json', useColor: boolean, io: O
           break;
         case 'run_started':
           total = e.total;
-          print(`Running ${e.total} ${e.total === 1 ? 'node' : 'nodes'} on target ${c.bold(e.target)} (${e.adapter}) with ${e.threads} threads`);
+          print(c.dim(`Found ${e.project.models} models, ${e.project.sources} sources, ${e.project.macros} macros`));
+          if (e.total === 0) print('Nothing to run: the selection matched no models');
+          else print(`Running ${e.total} ${e.total === 1 ? 'model' : 'models'} on target ${c.bold(e.target)} (${e.adapter}) with ${e.threads} threads`);
           break;
         case 'node_started':
           running.add(e.name);
@@ -101,6 +103,7 @@ export function createReporter(format: 'text' | 'json', useColor: boolean, io: O
             for (const line of r.message.split('\n')) io.out(`  ${line}`);
             if (r.compiledPath) io.out(c.dim(`  compiled SQL: ${r.compiledPath}`));
           }
+          if (e.results.length === 0) break;
           io.out('');
           const summary = `Finished ${e.results.length} nodes in ${e.elapsedSeconds.toFixed(2)}s: ${count('success')} ok, ${count('error')} failed, ${count('skipped')} skipped`;
           io.out(e.success ? c.green(summary) : c.red(summary));

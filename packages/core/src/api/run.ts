@@ -45,7 +45,8 @@ export async function run(project: Project, options: RunOptions = {}): Promise<R
   const total = order.length;
   let index = 0;
   const emit = options.onEvent ?? (() => undefined);
-  emit({ type: 'run_started', command: 'run', total, threads, target: project.target.name, adapter: session.adapter.type });
+  const models = [...parsed.nodes.values()].filter((n) => n.resourceType === 'model').length;
+  emit({ type: 'run_started', command: 'run', total, threads, target: project.target.name, adapter: session.adapter.type, project: { models, sources: parsed.nodes.size - models, macros: parsed.macros.size } });
 
   // Ctrl-C: stop scheduling and interrupt running statements; their transactions roll back.
   const onAbort = () => void session.pool.cancelAll();

@@ -25,7 +25,7 @@ export interface NodeResult {
 
 export type RunEvent =
   | { type: 'diagnostic'; diagnostic: Diagnostic }
-  | { type: 'run_started'; command: string; total: number; threads: number; target: string; adapter: string }
+  | { type: 'run_started'; command: string; total: number; threads: number; target: string; adapter: string; project: { models: number; sources: number; macros: number } }
   | { type: 'node_started'; uniqueId: string; name: string; materialization: string; relationName?: string | undefined; index: number; total: number }
   | { type: 'node_finished'; result: NodeResult; index: number; total: number }
   | { type: 'run_finished'; results: NodeResult[]; elapsedSeconds: number; success: boolean }
