@@ -10,8 +10,8 @@ const cacheFile = () => path.join(dir, 'target/.tsdbt/compiled-cache.json');
 
 /** Replace one cached body with a marker, so a reuse of the cache is visible. */
 function plantMarker(): void {
-  const data = JSON.parse(readFileSync(cacheFile(), 'utf8')) as { bodies: Array<[string, string]> };
-  for (const entry of data.bodies) if (entry[0] === 'model.shop.stg_orders') entry[1] = 'select 42 as marker';
+  const data = JSON.parse(readFileSync(cacheFile(), 'utf8')) as { entries: Array<[string, { sql: string }]> };
+  for (const entry of data.entries) if (entry[0] === 'model.shop.stg_orders') entry[1].sql = 'select 42 as marker';
   writeFileSync(cacheFile(), JSON.stringify(data));
 }
 
@@ -37,6 +37,27 @@ describe('compiled SQL cache', () => {
     await compiledStgOrders();
     plantMarker();
     expect(await compiledStgOrders({ ...process.env, SHOP_REGION: 'us' })).toContain('-- region: us');
+  });
+
+  it('re-renders only the model whose file changed', async () => {
+    await compile(await loadProject({ projectDir: dir }));
+    plantMarker();
+    writeFileSync(path.join(dir, 'models/staging/stg_customers.sql'), "select 1 as customer_id, 'x' as first_name, 'y' as last_name\n");
+    const { models } = await compile(await loadProject({ projectDir: dir }));
+    const sql = (name: string) => models.find((m) => m.node.name === name)!.compiledSql;
+    expect(sql('stg_orders')).toBe('select 42 as marker'); // unchanged: reused
+    expect(sql('stg_customers')).toContain("select 1 as customer_id, 'x'");
+  });
+
+  it('re-renders a model when a model it refs moves to another schema', async () => {
+    await compile(await loadProject({ projectDir: dir }));
+    const data = JSON.parse(readFileSync(cacheFile(), 'utf8')) as { entries: Array<[string, { sql: string }]> };
+    for (const entry of data.entries) if (entry[0] === 'model.shop.dim_customers') entry[1].sql = 'select 42 as marker';
+    writeFileSync(cacheFile(), JSON.stringify(data));
+    const props = path.join(dir, 'models/marts/schema.yml');
+    writeFileSync(props, readFileSync(props, 'utf8').replace("  - name: fct_orders\n", "  - name: fct_orders\n    config:\n      schema: finance\n"));
+    const { models } = await compile(await loadProject({ projectDir: dir }), { select: 'dim_customers' });
+    expect(models[0]!.compiledSql).toContain('"finance"."orders"');
   });
 
   it('is dropped when a macro, a model or --vars change', async () => {

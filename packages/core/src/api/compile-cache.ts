@@ -1,29 +1,25 @@
-// Rendered SQL reused when nothing that affects rendering changed: same files (by checksum), same
-// project config, target, vars and tsdbt version, and the same values of every env var read.
+// Rendered SQL kept across runs in target/.tsdbt/, one entry per model with the key of what it was
+// rendered from (see Compiler.bodyKey): an unchanged model is not rendered again.
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { TSDBT_VERSION, writeJson } from '../artifacts/metadata.js';
-import type { Compiler } from '../compile/compile-project.js';
+import type { BodyCacheEntry, Compiler } from '../compile/compile-project.js';
 import type { Project } from '../project/load-project.js';
 
-const FORMAT = 1;
+const FORMAT = 2;
 
 interface CacheFile {
   format: number;
   version: string;
-  fingerprint: string;
-  /** env var name → sha256 of its value ('' when unset). Values themselves are not stored. */
-  env: Record<string, string>;
-  bodies: Array<[string, string]>;
+  entries: Array<[string, BodyCacheEntry]>;
 }
-
-const hashValue = (v: string | undefined) => (v === undefined ? '' : createHash('sha256').update(v).digest('hex'));
 
 function cacheFile(project: Project): string {
   return path.join(project.projectDir, project.config.targetPath, '.tsdbt', 'compiled-cache.json');
 }
 
+/** Hash of every input file and setting: equal fingerprints mean an identical project. */
 export function projectFingerprint(project: Project): string {
   const h = createHash('sha256');
   h.update(TSDBT_VERSION);
@@ -36,25 +32,31 @@ export function projectFingerprint(project: Project): string {
   return h.digest('hex');
 }
 
-export function loadCompiledCache(project: Project, fingerprint: string): Map<string, string> | undefined {
-  let data: CacheFile;
+export function loadCompiledCache(project: Project): Map<string, BodyCacheEntry> | undefined {
   try {
-    data = JSON.parse(readFileSync(cacheFile(project), 'utf8')) as CacheFile;
+    const data = JSON.parse(readFileSync(cacheFile(project), 'utf8')) as CacheFile;
+    if (data.format !== FORMAT || data.version !== TSDBT_VERSION) return undefined;
+    return new Map(data.entries);
   } catch {
     return undefined;
   }
-  if (data.format !== FORMAT || data.version !== TSDBT_VERSION || data.fingerprint !== fingerprint) return undefined;
-  for (const [name, hash] of Object.entries(data.env)) if (hashValue(project.env[name]) !== hash) return undefined;
-  return new Map(data.bodies);
 }
 
-export function saveCompiledCache(project: Project, fingerprint: string, compiler: Compiler): void {
-  const env: Record<string, string> = {};
-  for (const [name, value] of compiler.envReads) env[name] = hashValue(value);
-  const data: CacheFile = { format: FORMAT, version: TSDBT_VERSION, fingerprint, env, bodies: [...compiler.renderedBodies()] };
+/** Save this compile's entries merged over the previous ones (a partial selection keeps the rest). */
+export function saveCompiledCache(project: Project, compiler: Compiler, previous: ReadonlyMap<string, BodyCacheEntry> | undefined): void {
+  if (previous && compiler.renderedCount === 0) return; // nothing new
+  const merged = new Map(previous);
+  for (const [id, e] of compiler.entries) merged.set(id, e);
   try {
-    writeJson(cacheFile(project), data, false);
+    writeJson(cacheFile(project), { format: FORMAT, version: TSDBT_VERSION, entries: [...merged] } satisfies CacheFile);
   } catch {
     // A read-only target dir only costs speed.
   }
+}
+
+/** Hash of the env vars the rendered bodies read (part of the manifest's reuse key). */
+export function envReadsHash(compiler: Compiler): string {
+  const h = createHash('sha256');
+  for (const [id, e] of compiler.entries) h.update(`${id}:${JSON.stringify(e.env)}`);
+  return h.digest('hex');
 }

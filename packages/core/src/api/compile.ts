@@ -4,7 +4,7 @@ import path from 'node:path';
 import { buildManifest, writeManifest } from '../artifacts/manifest.js';
 import { newInvocationId } from '../artifacts/metadata.js';
 import { compileProject, type CompiledModel } from '../compile/compile-project.js';
-import { loadCompiledCache, projectFingerprint, saveCompiledCache } from './compile-cache.js';
+import { envReadsHash, loadCompiledCache, projectFingerprint, saveCompiledCache } from './compile-cache.js';
 import { dialectFor } from '../execute/session.js';
 import type { GraphNode, ResourceType } from '../parse/nodes.js';
 import type { ParsedProject } from '../parse/parse-project.js';
@@ -33,13 +33,12 @@ export async function compile(project: Project, options: SelectOptions & CommonO
   const { adapter, dialect } = await dialectFor(project, options.adapters);
   const ids = selectInOrder(parsed, options, ['model']);
   const useCache = options.cache !== false;
-  const fingerprint = projectFingerprint(project);
-  const cachedBodies = useCache ? loadCompiledCache(project, fingerprint) : undefined;
-  const compiled = compileProject(parsed, { dialect, nodeIds: ids, cachedBodies });
-  if (useCache && compiled.compiler.renderedBodies().size !== (cachedBodies?.size ?? -1)) saveCompiledCache(project, fingerprint, compiled.compiler);
+  const previous = useCache ? loadCompiledCache(project) : undefined;
+  const compiled = compileProject(parsed, { dialect, nodeIds: ids, cachedBodies: previous });
+  if (useCache) saveCompiledCache(project, compiled.compiler, previous);
   const build = () => buildManifest(parsed, (n) => (n.relation ? dialect.relationName(n.relation) : undefined), adapter.type, newInvocationId(), compiled.models);
-  // Same inputs, same selection → same manifest; env vars read by templates are part of the cache check.
-  const key = cachedBodies ? `compile:${fingerprint}:${createHash('sha256').update(ids.join(',')).digest('hex')}` : undefined;
+  // Same files, settings, selection and env var values → the manifest on disk is already this one.
+  const key = `compile:${projectFingerprint(project)}:${createHash('sha256').update(ids.join(',')).digest('hex')}:${envReadsHash(compiled.compiler)}`;
   return { parsed, manifestPath: writeManifest(parsed, build, key), models: [...compiled.models.values()] };
 }
 

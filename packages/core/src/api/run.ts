@@ -11,7 +11,7 @@ import { schedule } from '../execute/scheduler.js';
 import { openSession } from '../execute/session.js';
 import type { ModelNode } from '../parse/nodes.js';
 import type { Project } from '../project/load-project.js';
-import { loadCompiledCache, projectFingerprint, saveCompiledCache } from './compile-cache.js';
+import { loadCompiledCache, saveCompiledCache } from './compile-cache.js';
 import { parseWithEvents, selectInOrder, type CommonOptions, type SelectOptions } from './prepare.js';
 
 export interface RunOptions extends SelectOptions, CommonOptions {
@@ -37,10 +37,8 @@ export async function run(project: Project, options: RunOptions = {}): Promise<R
   const session = await openSession(project, options.adapters, threads);
   const { dialect } = session;
   const results: NodeResult[] = [];
-  const compiler = new Compiler(parsed, dialect);
-  const fingerprint = projectFingerprint(project);
-  const cachedBodies = options.cache !== false ? loadCompiledCache(project, fingerprint) : undefined;
-  if (cachedBodies) compiler.seed(cachedBodies);
+  const previous = options.cache !== false ? loadCompiledCache(project) : undefined;
+  const compiler = new Compiler(parsed, dialect, undefined, previous);
   const compiled = new Map<string, CompiledModel>();
   const total = order.length;
   let index = 0;
@@ -122,7 +120,7 @@ export async function run(project: Project, options: RunOptions = {}): Promise<R
   }
 
   writeCompiledFiles(project.projectDir, compiled.values());
-  if (options.cache !== false && compiler.renderedBodies().size !== (cachedBodies?.size ?? -1)) saveCompiledCache(project, fingerprint, compiler);
+  if (options.cache !== false) saveCompiledCache(project, compiler, previous);
   const elapsedSeconds = (performance.now() - started) / 1000;
   const relationName = (n: { relation?: import('../adapter/types.js').RelationRef | undefined }) => (n.relation ? dialect.relationName(n.relation) : undefined);
   writeManifest(parsed, () => buildManifest(parsed, relationName, session.adapter.type, invocationId, compiled));

@@ -17,8 +17,8 @@ export function targetContext(project: Project, secretKeys: readonly string[] = 
   return { ...t, name: project.target.name, profile_name: project.target.profileName, threads: project.threads, database: project.target.config.database ?? null };
 }
 
-/** `envReads` records every env var a template read (name → value), for cache validation. */
-export function baseContext(project: Project, phase: 'parse' | 'compile' | 'run', file: () => string, envReads?: Map<string, string | undefined>): TemplateContext {
+/** `onEnvRead` sees every env var a template reads (name, value), for cache validation. */
+export function baseContext(project: Project, phase: 'parse' | 'compile' | 'run', file: () => string, onEnvRead?: (name: string, value: string | undefined) => void): TemplateContext {
   const target = targetContext(project);
   return {
     project_name: project.config.name,
@@ -44,7 +44,7 @@ export function baseContext(project: Project, phase: 'parse' | 'compile' | 'run'
           hint: 'secret env vars are for profiles.yml (passwords, tokens) only',
         });
       }
-      envReads?.set(key, project.env[key]);
+      onEnvRead?.(key, project.env[key]);
       return envVarLookup(project, key, fallback, file());
     }),
   };

@@ -1,7 +1,9 @@
 // compileProject → CompiledModel per node: rendered SQL with refs resolved and ephemeral models inlined as CTEs.
+import { createHash } from 'node:crypto';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Dialect } from '../adapter/types.js';
+import { TSDBT_VERSION } from '../artifacts/metadata.js';
 import { TsdbtError } from '../errors.js';
 import type { ModelNode, GraphNode } from '../parse/nodes.js';
 import { refFromArgs } from '../parse/model.js';
@@ -28,8 +30,8 @@ export interface CompiledModel {
 
 export interface CompileOptions {
   dialect: Dialect;
-  /** Bodies from an earlier compile with the same inputs. */
-  cachedBodies?: ReadonlyMap<string, string> | undefined;
+  /** Bodies from earlier compiles (reused per model when its inputs are unchanged). */
+  cachedBodies?: ReadonlyMap<string, BodyCacheEntry> | undefined;
   /** Only these nodes (and the ephemerals they need); default: every enabled model. */
   nodeIds?: Iterable<string> | undefined;
   /** Write target/compiled/… files (default true). */
@@ -44,10 +46,23 @@ export interface CompiledProject {
   compiler: Compiler;
 }
 
+/** A rendered body and what it was rendered from (see bodyKey), kept across runs. */
+export interface BodyCacheEntry {
+  key: string;
+  sql: string;
+  /** Env vars the render read: name → sha1 of the value ('' when unset). Values are not stored. */
+  env: Record<string, string>;
+}
+
+const sha1 = (text: string) => createHash('sha1').update(text).digest('hex');
+const envHash = (v: string | undefined) => (v === undefined ? '' : sha1(v));
+
 export class Compiler {
   private readonly bodies = new Map<string, string>();
-  /** Env vars read while rendering (name → value), so a cache of these bodies can be validated. */
-  readonly envReads = new Map<string, string | undefined>();
+  /** Cache entries for every body rendered or reused in this compile. */
+  readonly entries = new Map<string, BodyCacheEntry>();
+  private envReads: Record<string, string> = {};
+  private readonly globalKey: string;
   private readonly base: TemplateContext;
   private currentFile = '';
   /** A project macro named like a context function (ref, source …) disables the substitution fast path. */
@@ -57,20 +72,32 @@ export class Compiler {
     private readonly parsed: ParsedProject,
     private readonly dialect: Dialect,
     private readonly extraContext?: (node: ModelNode) => TemplateContext,
+    /** Bodies from earlier runs, reused when their key still matches. */
+    private readonly previous?: ReadonlyMap<string, BodyCacheEntry>,
   ) {
-    this.base = baseContext(parsed.project, 'compile', () => this.currentFile, this.envReads);
+    this.base = baseContext(parsed.project, 'compile', () => this.currentFile, (name, value) => (this.envReads[name] = envHash(value)));
     this.overridden = ['ref', 'source', 'config', 'var', 'env_var'].some((n) => parsed.engine.hasMacro(n));
+    const p = parsed.project;
+    this.globalKey = sha1(
+      JSON.stringify([TSDBT_VERSION, p.config.raw, p.target, p.vars, p.threads, p.files.macros.map((f) => f.checksum), dialect.name]),
+    );
   }
 
-  /** Rendered bodies from a previous compile of identical inputs (see api/compile-cache.ts). */
-  seed(bodies: ReadonlyMap<string, string>): void {
-    if (this.extraContext) return; // run-time context may differ from the cached compile
-    for (const [id, sql] of bodies) this.bodies.set(id, sql);
-  }
-
-  /** Every body rendered or seeded so far. */
-  renderedBodies(): ReadonlyMap<string, string> {
-    return this.bodies;
+  /**
+   * What a model's rendered SQL depends on: its file, its config and relation, the relations its
+   * refs and sources resolve to, and everything global (macros, vars, target, project config).
+   */
+  private bodyKey(node: ModelNode): string {
+    const deps: string[] = [];
+    for (const r of node.refs) {
+      const n = this.parsed.nodes.get(`model.${node.packageName}.${r.name}`);
+      deps.push(n ? String(this.relationOf(n)) : `?${r.name}`);
+    }
+    for (const s of node.sources) {
+      const n = this.parsed.nodes.get(`source.${node.packageName}.${s.source}.${s.table}`);
+      deps.push(n ? String(this.relationOf(n)) : `?${s.source}.${s.table}`);
+    }
+    return sha1(`${this.globalKey}\n${node.checksum}\n${JSON.stringify(node.config)}\n${String(this.relationOf(node))}\n${deps.join('\n')}`);
   }
 
   relationOf(node: GraphNode): RelationValue {
@@ -118,16 +145,33 @@ export class Compiler {
     };
   }
 
-  /** The model's rendered SQL, without injected CTEs (memoised). */
+  /** The model's rendered SQL, without injected CTEs (memoised, and reused from earlier runs when its key matches). */
   body(node: ModelNode): string {
-    const cached = this.bodies.get(node.uniqueId);
-    if (cached !== undefined) return cached;
+    const done = this.bodies.get(node.uniqueId);
+    if (done !== undefined) return done;
+    const cacheable = !this.extraContext;
+    const key = cacheable ? this.bodyKey(node) : '';
+    const prev = cacheable ? this.previous?.get(node.uniqueId) : undefined;
+    if (prev && prev.key === key && Object.entries(prev.env).every(([name, h]) => envHash(this.parsed.project.env[name]) === h)) {
+      this.bodies.set(node.uniqueId, prev.sql);
+      this.entries.set(node.uniqueId, prev);
+      return prev.sql;
+    }
     this.currentFile = node.originalFilePath;
+    this.envReads = {};
     const ctx = this.context(node);
     const ex = this.parsed.extractions.get(node.checksum);
     const sql = ex?.simple && !this.overridden ? renderSimple(ex, ctx, node.originalFilePath) : this.parsed.engine.render(node.originalFilePath, node.rawCode, ctx);
     this.bodies.set(node.uniqueId, sql);
+    if (cacheable) this.entries.set(node.uniqueId, { key, sql, env: this.envReads });
     return sql;
+  }
+
+  /** How many bodies were rendered (not reused) so far. */
+  get renderedCount(): number {
+    let n = 0;
+    for (const [id, e] of this.entries) if (this.previous?.get(id) !== e) n++;
+    return n;
   }
 
   /** Ephemeral ancestors reachable through ephemeral models only, in dependency order. */
@@ -166,8 +210,7 @@ export class Compiler {
 }
 
 export function compileProject(parsed: ParsedProject, options: CompileOptions): CompiledProject {
-  const compiler = new Compiler(parsed, options.dialect, options.extraContext);
-  if (options.cachedBodies) compiler.seed(options.cachedBodies);
+  const compiler = new Compiler(parsed, options.dialect, options.extraContext, options.cachedBodies);
   const ids = options.nodeIds ? [...options.nodeIds] : [...parsed.nodes.keys()];
   const models = new Map<string, CompiledModel>();
   for (const id of ids) {
