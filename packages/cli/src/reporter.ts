@@ -17,6 +17,8 @@ export interface Reporter {
   color: ReturnType<typeof pc.createColors>;
 }
 
+const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
+
 export function createReporter(format: 'text' | 'json', useColor: boolean, io: Output): Reporter {
   const c = pc.createColors(useColor);
   if (format === 'json') {
@@ -72,7 +74,7 @@ export function createReporter(format: 'text' | 'json', useColor: boolean, io: O
           break;
         case 'run_started':
           total = e.total;
-          print(c.dim(`Found ${e.project.models} models, ${e.project.sources} sources, ${e.project.macros} macros`));
+          print(c.dim(`Found ${plural(e.project.models, 'model')}, ${plural(e.project.sources, 'source')}, ${plural(e.project.macros, 'macro')}`));
           if (e.total === 0) print('Nothing to run: the selection matched no models');
           else print(`Running ${e.total} ${e.total === 1 ? 'model' : 'models'} on target ${c.bold(e.target)} (${e.adapter}) with ${e.threads} threads`);
           break;
