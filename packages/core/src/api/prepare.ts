@@ -26,11 +26,13 @@ export async function parseWithEvents(project: Project, options: CommonOptions):
   const useCache = options.cache !== false;
   const cache = useCache ? loadParseCache(project) : undefined;
   const parsed = await parseProject(project, {
-    extractionCache: cache,
+    extractionCache: cache?.extractions,
+    yamlCache: cache?.yaml,
     onLog: (message) => options.onEvent?.({ type: 'log', level: 'info', message }),
   });
   // Rewrite only when the set of files changed (the cache holds exactly the current files).
-  const same = cache !== undefined && cache.size === parsed.extractions.size && [...parsed.extractions.keys()].every((k) => cache.has(k));
+  const sameKeys = (a: ReadonlyMap<string, unknown>, b: ReadonlyMap<string, unknown>) => a.size === b.size && [...b.keys()].every((k) => a.has(k));
+  const same = cache !== undefined && sameKeys(cache.extractions, parsed.extractions) && sameKeys(cache.yaml, parsed.yamlValues);
   if (useCache && !same) saveParseCache(project, parsed);
   for (const diagnostic of project.diagnostics.items) options.onEvent?.({ type: 'diagnostic', diagnostic });
   return parsed;

@@ -30,11 +30,15 @@ export interface ParsedProject {
   engine: TemplateEngine;
   /** Static extraction per model file checksum, reusable by a later parse. */
   extractions: Map<string, StaticExtraction>;
+  /** Parsed YAML value per properties file checksum, reusable by a later parse. */
+  yamlValues: Map<string, unknown>;
 }
 
 export interface ParseOptions {
   /** Static extractions from a previous parse, keyed by file checksum. */
   extractionCache?: Map<string, StaticExtraction> | undefined;
+  /** Parsed properties YAML values from a previous parse, keyed by file checksum. */
+  yamlCache?: Map<string, unknown> | undefined;
   onLog?: ((message: string) => void) | undefined;
 }
 
@@ -89,8 +93,11 @@ export async function parseProject(project: Project, options: ParseOptions = {})
   const patches: NodePatch[] = [];
   const sourceDefs: SourceTableDef[] = [];
   const patchByModel = new Map<string, NodePatch>();
+  const yamlValues = new Map<string, unknown>();
   for (const file of project.files.properties) {
-    const props = parsePropertiesFile(file, d);
+    const hit = options.yamlCache?.has(file.checksum);
+    const props = parsePropertiesFile(file, d, hit ? { value: options.yamlCache!.get(file.checksum) } : undefined);
+    yamlValues.set(file.checksum, props.value);
     for (const p of props.patches) {
       patches.push(p);
       if (p.kind !== 'models') continue;
@@ -245,5 +252,5 @@ export async function parseProject(project: Project, options: ParseOptions = {})
     });
   }
 
-  return { project, nodes, disabled, graph, macros, patches, sourceDefs, engine, extractions };
+  return { project, nodes, disabled, graph, macros, patches, sourceDefs, engine, extractions, yamlValues };
 }

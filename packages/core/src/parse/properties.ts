@@ -42,6 +42,8 @@ export interface SourceTableDef {
 export interface Properties {
   patches: NodePatch[];
   sources: SourceTableDef[];
+  /** The parsed YAML value (cacheable by file checksum). */
+  value: unknown;
 }
 
 type Obj = Record<string, unknown>;
@@ -86,9 +88,10 @@ function nodeConfig(y: YamlFile, entry: Obj, path: Array<string | number>, d: Di
   return config;
 }
 
-export function parsePropertiesFile(file: ProjectFile, d: Diagnostics): Properties {
-  const y = parseYamlFile(file.relPath, file.contents);
-  const out: Properties = { patches: [], sources: [] };
+/** `cached`: the file's parsed YAML value from an earlier run (same checksum). */
+export function parsePropertiesFile(file: ProjectFile, d: Diagnostics, cached?: { value: unknown }): Properties {
+  const y: YamlFile = cached ? { file: file.relPath, text: file.contents, value: cached.value } : parseYamlFile(file.relPath, file.contents);
+  const out: Properties = { patches: [], sources: [], value: y.value };
   if (y.value === null) return out;
   if (!isObj(y.value)) fail(y, [], 'a properties file must be a mapping (`version: 2`, `models:`, `sources:` …)');
   const doc = y.value;
