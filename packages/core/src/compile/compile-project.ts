@@ -1,6 +1,6 @@
 // compileProject → CompiledModel per node: rendered SQL with refs resolved and ephemeral models inlined as CTEs.
 import { createHash } from 'node:crypto';
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Dialect } from '../adapter/types.js';
 import { TSDBT_VERSION } from '../artifacts/metadata.js';
@@ -26,6 +26,8 @@ export interface CompiledModel {
   ephemerals: string[];
   /** target/compiled/<project>/<original path>, relative to the project dir. */
   compiledPath: string;
+  /** Every body in compiledSql came from the cache of an earlier run. */
+  reused: boolean;
 }
 
 export interface CompileOptions {
@@ -197,6 +199,7 @@ export class Compiler {
   compile(node: ModelNode): CompiledModel {
     const bodySql = this.body(node);
     const ephemerals = this.ephemeralsOf(node);
+    const fromCache = (n: ModelNode) => this.previous?.get(n.uniqueId) !== undefined && this.previous.get(n.uniqueId) === this.entries.get(n.uniqueId);
     const compiledSql = ephemerals.length ? injectCtes(bodySql, ephemerals.map((e) => ({ name: ephemeralCteName(e.name), sql: this.body(e) }))) : bodySql;
     return {
       uniqueId: node.uniqueId,
@@ -205,6 +208,7 @@ export class Compiler {
       compiledSql,
       ephemerals: ephemerals.map((e) => e.uniqueId),
       compiledPath: path.posix.join(this.parsed.project.config.targetPath, 'compiled', node.packageName, node.originalFilePath),
+      reused: fromCache(node) && ephemerals.every(fromCache),
     };
   }
 }
@@ -222,7 +226,10 @@ export function compileProject(parsed: ParsedProject, options: CompileOptions): 
   return { parsed, models, compiler };
 }
 
-/** Write compiled SQL files; a file whose content is unchanged is left alone (writes dominate on slow disks). */
+/**
+ * Write compiled SQL files, leaving unchanged ones alone (writes dominate on slow disks). A model
+ * whose SQL came from the cache and whose file has the right size is taken as unchanged.
+ */
 export function writeCompiledFiles(projectDir: string, models: Iterable<CompiledModel>): void {
   const made = new Set<string>();
   for (const m of models) {
@@ -232,12 +239,10 @@ export function writeCompiledFiles(projectDir: string, models: Iterable<Compiled
       mkdirSync(dir, { recursive: true });
       made.add(dir);
     }
-    let current: string | undefined;
-    try {
-      current = readFileSync(file, 'utf8');
-    } catch {
-      current = undefined;
+    const size = statSync(file, { throwIfNoEntry: false })?.size;
+    if (size !== undefined && size === Buffer.byteLength(m.compiledSql)) {
+      if (m.reused || readFileSync(file, 'utf8') === m.compiledSql) continue;
     }
-    if (current !== m.compiledSql) writeFileSync(file, m.compiledSql);
+    writeFileSync(file, m.compiledSql);
   }
 }
