@@ -70,3 +70,14 @@ describe('compiled SQL cache', () => {
     expect(models[0]!.compiledSql).toContain('-- region: eu');
   });
 });
+
+describe('volatile templates', () => {
+  it('are rendered every time (now(), log(), run_query …), never served from the cache', async () => {
+    writeFileSync(path.join(dir, 'models/staging/stamped.sql'), "select '{{ modules.datetime.datetime.now() }}' as compiled_at\n");
+    const first = await compile(await loadProject({ projectDir: dir }), { select: 'stamped' });
+    await new Promise((r) => setTimeout(r, 20));
+    const second = await compile(await loadProject({ projectDir: dir }), { select: 'stamped' });
+    expect(second.models[0]!.compiledSql).not.toBe(first.models[0]!.compiledSql);
+    expect(readFileSync(cacheFile(), 'utf8')).not.toContain('model.shop.stamped');
+  });
+});

@@ -11,6 +11,8 @@ export interface GlobalFlags {
   logFormat?: 'text' | 'json';
   color?: boolean;
   strict?: boolean;
+  /** false with --no-cache */
+  cache?: boolean;
 }
 
 export const EXIT_OK = 0;

@@ -13,8 +13,8 @@ const collect = (value: string, prev: string[] = []) => [...prev, value];
 
 function selectionOptions(cmd: Command): Command {
   return cmd
-    .option('-s, --select <selector>', 'nodes to include (repeatable; space = union, comma = intersection)', collect)
-    .option('--exclude <selector>', 'nodes to leave out (repeatable)', collect);
+    .option('-s, --select <selector...>', 'nodes to include (space = union, comma = intersection)')
+    .option('--exclude <selector...>', 'nodes to leave out');
 }
 
 export async function main(argv: readonly string[], io: Output = { out: (l) => console.log(l), err: (l) => console.error(l), isTTY: Boolean(process.stdout.isTTY) }): Promise<number> {
@@ -30,6 +30,7 @@ export async function main(argv: readonly string[], io: Output = { out: (l) => c
     .addOption(new Option('--log-format <format>', 'text or json (one event per line)').choices(['text', 'json']).default('text'))
     .option('--no-color', 'plain output')
     .option('--strict', 'unknown config keys are errors')
+    .option('--no-cache', 'ignore and do not write the parse/compile caches in target/.tsdbt')
     .showSuggestionAfterError(true)
     .exitOverride()
     .configureOutput({ writeOut: (s) => io.out(s.trimEnd()), writeErr: (s) => io.err(s.trimEnd()) });

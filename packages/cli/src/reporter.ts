@@ -70,13 +70,13 @@ export function createReporter(format: 'text' | 'json', useColor: boolean, io: O
           io.err(diag(e.diagnostic));
           break;
         case 'log':
-          print(`  ${c.dim(e.message)}`);
+          if (e.level !== 'debug') print(`  ${c.dim(e.message)}`);
           break;
         case 'run_started':
           total = e.total;
           print(c.dim(`Found ${plural(e.project.models, 'model')}, ${plural(e.project.sources, 'source')}, ${plural(e.project.macros, 'macro')}`));
           if (e.total === 0) print('Nothing to run: the selection matched no models');
-          else print(`Running ${e.total} ${e.total === 1 ? 'model' : 'models'} on target ${c.bold(e.target)} (${e.adapter}) with ${e.threads} threads`);
+          else print(`Running ${plural(e.total, 'model')} on target ${c.bold(e.target)} (${e.adapter}) with ${plural(e.threads, 'thread')}`);
           break;
         case 'node_started':
           running.add(e.name);
@@ -87,9 +87,9 @@ export function createReporter(format: 'text' | 'json', useColor: boolean, io: O
           running.delete(r.name);
           finished++;
           const n = String(e.index).padStart(String(e.total).length);
-          const rows = r.rowsAffected !== undefined ? ` ${r.rowsAffected.toLocaleString('en-US')} rows` : '';
+          const rows = r.rowsAffected !== undefined ? ` ${r.rowsAffected.toLocaleString('en-US')} ${r.rowsAffected === 1 ? 'row' : 'rows'}` : '';
           const time = r.status === 'skipped' ? '' : c.dim(` ${r.executionTime.toFixed(2)}s`);
-          const what = r.status === 'skipped' ? c.dim(r.message) : `${r.materialization.padEnd(9)}${r.relationName ?? r.name}`;
+          const what = r.status === 'skipped' ? c.dim(r.message) : `${r.materialization.padEnd(9)} ${r.relationName ?? r.name}`;
           print(`  ${n} of ${e.total} ${status(r)} ${r.status === 'skipped' ? `${r.name} ${what}` : what}${rows}${time}`);
           break;
         }
@@ -107,7 +107,7 @@ export function createReporter(format: 'text' | 'json', useColor: boolean, io: O
           }
           if (e.results.length === 0) break;
           io.out('');
-          const summary = `Finished ${e.results.length} nodes in ${e.elapsedSeconds.toFixed(2)}s: ${count('success')} ok, ${count('error')} failed, ${count('skipped')} skipped`;
+          const summary = `Finished ${plural(e.results.length, 'node')} in ${e.elapsedSeconds.toFixed(2)}s: ${count('success')} ok, ${count('error')} failed, ${count('skipped')} skipped`;
           io.out(e.success ? c.green(summary) : c.red(summary));
           break;
         }

@@ -45,7 +45,7 @@ export function isTsdbtError(e: unknown): e is TsdbtError {
 /** Closest candidates by edit distance (case-insensitive), best first. */
 export function closestNames(wanted: string, candidates: Iterable<string>, max = 3): string[] {
   const w = wanted.toLowerCase();
-  const limit = Math.max(1, Math.floor(w.length / 4));
+  const limit = w.length <= 3 ? 1 : Math.max(2, Math.floor(w.length / 4));
   const scored: Array<[string, number]> = [];
   for (const c of candidates) {
     const lc = c.toLowerCase();

@@ -6,7 +6,7 @@ export function parseCommand(env: CommandEnv): Promise<number> {
   return guarded(env, async () => {
     const t0 = performance.now();
     const project = await load(env);
-    const { parsed, manifestPath } = await parse(project, { onEvent: env.reporter.handle });
+    const { parsed, manifestPath } = await parse(project, { cache: env.flags.cache, onEvent: env.reporter.handle });
     const models = [...parsed.nodes.values()].filter((n) => n.resourceType === 'model').length;
     const sources = parsed.nodes.size - models;
     env.reporter.info(`Parsed ${models} models, ${sources} sources, ${parsed.macros.size} macros in ${((performance.now() - t0) / 1000).toFixed(2)}s → ${path.relative(process.cwd(), manifestPath)}`);
@@ -18,7 +18,7 @@ export function compileCommand(env: CommandEnv, flags: { select?: string[]; excl
   return guarded(env, async () => {
     const t0 = performance.now();
     const project = await load(env);
-    const result = await compile(project, { select: flags.select, exclude: flags.exclude, onEvent: env.reporter.handle });
+    const result = await compile(project, { select: flags.select, exclude: flags.exclude, cache: env.flags.cache, onEvent: env.reporter.handle });
     const dir = path.join(project.config.targetPath, 'compiled', project.config.name);
     env.reporter.info(`Compiled ${result.models.length} models in ${((performance.now() - t0) / 1000).toFixed(2)}s → ${dir}`);
     return EXIT_OK;

@@ -19,7 +19,7 @@ export function lsCommand(env: CommandEnv, flags: LsFlags): Promise<number> {
       return t as ResourceType;
     });
     const project = await load(env);
-    const nodes = await list(project, { select: flags.select, exclude: flags.exclude, resourceTypes, onEvent: env.reporter.handle });
+    const nodes = await list(project, { select: flags.select, exclude: flags.exclude, resourceTypes, cache: env.flags.cache, onEvent: env.reporter.handle });
     for (const n of nodes) {
       if (output === 'json') env.io.out(JSON.stringify({ unique_id: n.uniqueId, name: n.name, resource_type: n.resourceType, original_file_path: n.path, fqn: n.fqn, tags: n.tags, config: n.config, depends_on: { nodes: n.dependsOn } }));
       else env.io.out(output === 'name' ? n.name : output === 'path' ? n.path : n.selector);

@@ -18,7 +18,7 @@ export function runCommand(env: CommandEnv, flags: RunFlags): Promise<number> {
     };
     process.on('SIGINT', onSigint);
     try {
-      const result = await run(project, { select: flags.select, exclude: flags.exclude, failFast: flags.failFast, signal: controller.signal, onEvent: env.reporter.handle });
+      const result = await run(project, { select: flags.select, exclude: flags.exclude, failFast: flags.failFast, signal: controller.signal, cache: env.flags.cache, onEvent: env.reporter.handle });
       return result.success ? EXIT_OK : EXIT_FAILURE;
     } finally {
       process.removeListener('SIGINT', onSigint);

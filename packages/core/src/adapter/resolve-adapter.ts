@@ -11,7 +11,8 @@ export async function resolveAdapter(type: string, provided: readonly Adapter[] 
     mod = (await import(pkg)) as typeof mod;
   } catch (e) {
     const code = (e as { code?: string }).code;
-    if (code === 'ERR_MODULE_NOT_FOUND' || code === 'MODULE_NOT_FOUND') {
+    // Only when the adapter package itself is missing; a broken dependency inside it is a real error.
+    if ((code === 'ERR_MODULE_NOT_FOUND' || code === 'MODULE_NOT_FOUND') && (e as Error).message.includes(`'${pkg}'`)) {
       throw new TsdbtError('profile', `no adapter for target type \`${type}\``, { hint: `install it with \`npm install ${pkg}\`` });
     }
     throw e;

@@ -23,18 +23,20 @@ export interface CommonOptions {
 }
 
 export async function parseWithEvents(project: Project, options: CommonOptions): Promise<ParsedProject> {
+  const seen = project.diagnostics.items.length;
   const useCache = options.cache !== false;
   const cache = useCache ? loadParseCache(project) : undefined;
   const parsed = await parseProject(project, {
     extractionCache: cache?.extractions,
     yamlCache: cache?.yaml,
-    onLog: (message) => options.onEvent?.({ type: 'log', level: 'info', message }),
+    onLog: (message, info) => options.onEvent?.({ type: 'log', level: info ? 'info' : 'debug', message }),
   });
   // Rewrite only when the set of files changed (the cache holds exactly the current files).
   const sameKeys = (a: ReadonlyMap<string, unknown>, b: ReadonlyMap<string, unknown>) => a.size === b.size && [...b.keys()].every((k) => a.has(k));
   const same = cache !== undefined && sameKeys(cache.extractions, parsed.extractions) && sameKeys(cache.yaml, parsed.yamlValues);
   if (useCache && !same) saveParseCache(project, parsed);
-  for (const diagnostic of project.diagnostics.items) options.onEvent?.({ type: 'diagnostic', diagnostic });
+  // Only this parse's findings (a Project reused across calls keeps earlier ones).
+  for (const diagnostic of project.diagnostics.items.slice(seen)) options.onEvent?.({ type: 'diagnostic', diagnostic });
   return parsed;
 }
 

@@ -66,7 +66,7 @@ export function buildManifest(parsed: ParsedProject, relationName: (node: GraphN
   const macros: Record<string, unknown> = {};
   for (const m of parsed.macros.values()) macros[m.uniqueId] = { unique_id: m.uniqueId, name: m.name, package_name: m.packageName, original_file_path: m.originalFilePath, resource_type: 'macro' };
   return {
-    metadata: metadata('manifest', MANIFEST_VERSION, 'manifest/v12', parsed.project.config.name, adapterType, invocationId),
+    metadata: metadata('manifest', MANIFEST_VERSION, 'v12', parsed.project.config.name, adapterType, invocationId),
     nodes,
     sources,
     macros,

@@ -8,7 +8,7 @@ export const RUN_RESULTS_VERSION = 1;
 
 export function buildRunResults(project: Project, command: string, results: readonly NodeResult[], elapsedSeconds: number, adapterType: string, invocationId: string, args: Record<string, unknown>): Record<string, unknown> {
   return {
-    metadata: metadata('run-results', RUN_RESULTS_VERSION, 'run-results/v6', project.config.name, adapterType, invocationId),
+    metadata: metadata('run-results', RUN_RESULTS_VERSION, 'v6', project.config.name, adapterType, invocationId),
     results: results.map((r) => ({
       unique_id: r.uniqueId,
       status: r.status,
@@ -17,7 +17,7 @@ export function buildRunResults(project: Project, command: string, results: read
       execution_time: r.executionTime,
       adapter_response: r.rowsAffected === undefined ? {} : { rows_affected: r.rowsAffected },
       message: r.message,
-      failures: r.status === 'error' ? 1 : null,
+      failures: null,
       compiled: r.compiledSql !== undefined,
       compiled_code: r.compiledSql ?? null,
       compiled_path: r.compiledPath ?? null,

@@ -12,7 +12,9 @@ export type TemplateContext = Record<string, unknown>;
 export function targetContext(project: Project, secretKeys: readonly string[] = []): Record<string, unknown> {
   const t: Record<string, unknown> = {};
   for (const [k, v] of Object.entries(project.target.config)) {
-    if (!SECRET_TARGET_KEYS.includes(k) && !secretKeys.includes(k)) t[k] = v;
+    if (SECRET_TARGET_KEYS.includes(k) || secretKeys.includes(k)) continue;
+    if (typeof v === 'string' && project.secrets.has(v)) continue;
+    t[k] = v;
   }
   return { ...t, name: project.target.name, profile_name: project.target.profileName, threads: project.threads, database: project.target.config.database ?? null };
 }

@@ -8,7 +8,7 @@ import { TsdbtError } from '../errors.js';
 import type { ModelNode, GraphNode } from '../parse/nodes.js';
 import { refFromArgs } from '../parse/model.js';
 import { nodeForTemplates } from '../parse/relations.js';
-import type { ParsedProject } from '../parse/parse-project.js';
+import { VOLATILE_NAMES, type ParsedProject } from '../parse/parse-project.js';
 import { jinjaFunction } from '../template/engine.js';
 import { renderSimple } from '../template/static-extract.js';
 import { baseContext, type TemplateContext } from './base-context.js';
@@ -99,7 +99,7 @@ export class Compiler {
       const n = this.parsed.nodes.get(`source.${node.packageName}.${s.source}.${s.table}`);
       deps.push(n ? String(this.relationOf(n)) : `?${s.source}.${s.table}`);
     }
-    return sha1(`${this.globalKey}\n${node.checksum}\n${JSON.stringify(node.config)}\n${String(this.relationOf(node))}\n${deps.join('\n')}`);
+    return sha1(`${this.globalKey}\n${node.checksum}\n${JSON.stringify(node.config)}\n${node.description}\n${String(this.relationOf(node))}\n${deps.join('\n')}`);
   }
 
   relationOf(node: GraphNode): RelationValue {
@@ -151,7 +151,7 @@ export class Compiler {
   body(node: ModelNode): string {
     const done = this.bodies.get(node.uniqueId);
     if (done !== undefined) return done;
-    const cacheable = !this.extraContext;
+    const cacheable = !this.extraContext && !this.isVolatile(node);
     const key = cacheable ? this.bodyKey(node) : '';
     const prev = cacheable ? this.previous?.get(node.uniqueId) : undefined;
     if (prev && prev.key === key && Object.entries(prev.env).every(([name, h]) => envHash(this.parsed.project.env[name]) === h)) {
@@ -167,6 +167,13 @@ export class Compiler {
     this.bodies.set(node.uniqueId, sql);
     if (cacheable) this.entries.set(node.uniqueId, { key, sql, env: this.envReads });
     return sql;
+  }
+
+  /** Output that may differ between renders of the same text (now(), log(), run_query …) is never cached. */
+  private isVolatile(node: ModelNode): boolean {
+    if (VOLATILE_NAMES.test(node.rawCode)) return true;
+    const calls = this.parsed.extractions.get(node.checksum)?.calls ?? [];
+    return calls.some((c) => this.parsed.volatileMacros.has(c));
   }
 
   /** How many bodies were rendered (not reused) so far. */

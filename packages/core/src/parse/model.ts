@@ -80,12 +80,25 @@ export function recordingFunctions(record: { refs: RefCall[]; sources: SourceCal
       record.sources.push({ source: String(args[0]), table: String(args[1]) });
       return `__source__${String(args[0])}__${String(args[1])}`;
     }),
-    config: jinjaFunction((args, kwargs) => {
-      const c: RawConfig = { ...kwargs };
-      if (args[0] && typeof args[0] === 'object') Object.assign(c, args[0]);
-      record.configs.push(c);
-      return '';
-    }),
+    config: Object.assign(
+      jinjaFunction((args, kwargs) => {
+        const c: RawConfig = { ...kwargs };
+        if (args[0] && typeof args[0] === 'object') Object.assign(c, args[0]);
+        record.configs.push(c);
+        return '';
+      }),
+      {
+        // At parse time only the config() calls seen so far are known (dbt behaves the same).
+        get: jinjaFunction(([key, fallback]) => {
+          for (let i = record.configs.length - 1; i >= 0; i--) if (String(key) in record.configs[i]!) return record.configs[i]![String(key)];
+          return fallback ?? null;
+        }),
+        require: jinjaFunction(([key]) => {
+          for (let i = record.configs.length - 1; i >= 0; i--) if (String(key) in record.configs[i]!) return record.configs[i]![String(key)];
+          return null;
+        }),
+      },
+    ),
     is_incremental: jinjaFunction(() => false),
   };
 }

@@ -95,3 +95,41 @@ describe('refs hidden in macros', () => {
     expect(p.graph.inNeighbors('model.p.c')).toEqual(['model.p.a']);
   });
 });
+
+describe('parse-time rendering details', () => {
+  it('config.get() works in a model rendered at parse time', async () => {
+    const p = await parsed({
+      'tsdbt_project.yml': 'name: p\n',
+      'models/a.sql': 'select 1 as x',
+      'models/b.sql': "{{ config(materialized='table') }}{% for m in ['a'] %}select * from {{ ref(m) }} -- {{ config.get('materialized') }}{% endfor %}",
+    });
+    expect(p.nodes.get('model.p.b')!.config.materialized).toBe('table');
+  });
+
+  it('renders env_var in properties YAML (a source schema), but not descriptions', async () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'tsdbt-parse-'));
+    const files: Record<string, string> = {
+      'tsdbt_project.yml': 'name: p\n',
+      'models/a.sql': "select * from {{ source('raw', 't') }}",
+      'models/src.yml': "version: 2\nsources:\n  - name: raw\n    schema: \"{{ env_var('RAW_SCHEMA', 'raw_default') }}\"\n    description: \"{{ doc('raw') }}\"\n    tables:\n      - name: t\n",
+    };
+    for (const [rel, text] of Object.entries(files)) {
+      mkdirSync(path.dirname(path.join(dir, rel)), { recursive: true });
+      writeFileSync(path.join(dir, rel), text);
+    }
+    const p = await parseProject(await loadProject({ projectDir: dir, env: { RAW_SCHEMA: 'landing' } }));
+    const src = p.nodes.get('source.p.raw.t')!;
+    expect(src.relation!.schema).toBe('landing');
+    expect((src as { sourceDescription: string }).sourceDescription).toBe("{{ doc('raw') }}");
+  });
+
+  it('keeps hooks in the project file unrendered (they need `this` at run time)', async () => {
+    const p = await parsed({ 'tsdbt_project.yml': "name: p\nmodels:\n  p:\n    +post-hook: \"grant select on {{ this }} to reporter\"\n", 'models/a.sql': 'select 1' });
+    expect(p.nodes.get('model.p.a')!.config.post_hook).toEqual(['grant select on {{ this }} to reporter']);
+  });
+
+  it('warns about an unknown materialization with a suggestion', async () => {
+    const p = await parsed({ 'tsdbt_project.yml': 'name: p\n', 'models/a.sql': "{{ config(materialized='tabel') }}select 1" });
+    expect(p.project.diagnostics.items.map((d) => d.message)).toContain('model `a` is materialized as `tabel`, which is not a known materialization — did you mean `table`?');
+  });
+});

@@ -6,6 +6,7 @@ import { TsdbtError, didYouMean } from '../errors.js';
 import { baseContext } from '../compile/base-context.js';
 import { findCyclePath } from '../graph/cycles.js';
 import { createNodeGraph, type NodeGraph } from '../graph/node-graph.js';
+import { MATERIALIZATIONS } from '../project/config-schema.js';
 import type { Project } from '../project/load-project.js';
 import { yamlPosition } from '../project/yaml-file.js';
 import { TemplateEngine } from '../template/engine.js';
@@ -32,6 +33,8 @@ export interface ParsedProject {
   extractions: Map<string, StaticExtraction>;
   /** Parsed YAML value per properties file checksum, reusable by a later parse. */
   yamlValues: Map<string, unknown>;
+  /** Macros whose output can differ between renders of the same input (now(), log(), run_query …). */
+  volatileMacros: Set<string>;
 }
 
 export interface ParseOptions {
@@ -39,11 +42,12 @@ export interface ParseOptions {
   extractionCache?: Map<string, StaticExtraction> | undefined;
   /** Parsed properties YAML values from a previous parse, keyed by file checksum. */
   yamlCache?: Map<string, unknown> | undefined;
-  onLog?: ((message: string) => void) | undefined;
+  /** log() from templates; `info` is Jinja's info=True (shown), else a debug message. */
+  onLog?: ((message: string, info: boolean) => void) | undefined;
 }
 
-export function createEngine(project: Project, onLog?: (message: string) => void): { engine: TemplateEngine; macros: Map<string, MacroDef> } {
-  const engine = new TemplateEngine({ onLog: (msg) => onLog?.(msg) });
+export function createEngine(project: Project, onLog?: (message: string, info: boolean) => void): { engine: TemplateEngine; macros: Map<string, MacroDef> } {
+  const engine = new TemplateEngine({ onLog: (msg, info) => onLog?.(msg, info) });
   const macros = new Map<string, MacroDef>();
   for (const file of project.files.macros) {
     const names = engine.addMacroFile(file.relPath, file.contents);
@@ -54,38 +58,41 @@ export function createEngine(project: Project, onLog?: (message: string) => void
   return { engine, macros };
 }
 
-/**
- * Macros that (directly or through other macros) call ref/source/config: a model calling one
- * must be rendered at parse time, since its dependencies are not visible in its own text.
- */
-export function graphAffectingMacros(project: Project, macros: ReadonlyMap<string, MacroDef>): Set<string> {
+/** Macros whose text matches `pattern`, directly or through the macros they call. */
+export function macrosMatching(project: Project, macros: ReadonlyMap<string, MacroDef>, pattern: RegExp): Set<string> {
   const byFile = new Map<string, string[]>();
   for (const m of macros.values()) (byFile.get(m.fileKey) ?? byFile.set(m.fileKey, []).get(m.fileKey)!).push(m.name);
-  const affects = new Set<string>();
+  const hits = new Set<string>();
   const callsOf = new Map<string, string[]>();
   for (const file of project.files.macros) {
     const names = byFile.get(file.relPath) ?? [];
-    if (/\b(ref|source|config)\s*\(/.test(file.contents)) names.forEach((n) => affects.add(n));
+    if (pattern.test(file.contents)) names.forEach((n) => hits.add(n));
     const calls = extractStatic(file.contents).calls;
     for (const n of names) callsOf.set(n, calls);
   }
   for (let changed = true; changed; ) {
     changed = false;
     for (const [name, calls] of callsOf) {
-      if (!affects.has(name) && calls.some((c) => affects.has(c))) {
-        affects.add(name);
+      if (!hits.has(name) && calls.some((c) => hits.has(c))) {
+        hits.add(name);
         changed = true;
       }
     }
   }
-  return affects;
+  return hits;
 }
+
+/** Calls that change the graph: a model using a macro that makes them is rendered at parse time. */
+const GRAPH_CALLS = /\b(ref|source|config)\s*\(/;
+/** Names whose value differs between renders of the same text: such output is never cached. */
+export const VOLATILE_NAMES = /\b(modules|log|run_query|statement|load_result|invocation_id|run_started_at|adapter|graph|now)\b/;
 
 export async function parseProject(project: Project, options: ParseOptions = {}): Promise<ParsedProject> {
   const d = project.diagnostics;
   const projectName = project.config.name;
   const { engine, macros } = createEngine(project, options.onLog);
-  const refMacros = graphAffectingMacros(project, macros);
+  const refMacros = macrosMatching(project, macros, GRAPH_CALLS);
+  const volatileMacros = macrosMatching(project, macros, VOLATILE_NAMES);
 
   validateFolderTree(project.config.folderConfig.models, d, (p) => ({ file: project.projectFile, ...yamlPosition(project.projectYaml, ['models', ...p]) }));
 
@@ -96,7 +103,7 @@ export async function parseProject(project: Project, options: ParseOptions = {})
   const yamlValues = new Map<string, unknown>();
   for (const file of project.files.properties) {
     const hit = options.yamlCache?.has(file.checksum);
-    const props = parsePropertiesFile(file, d, hit ? { value: options.yamlCache!.get(file.checksum) } : undefined);
+    const props = parsePropertiesFile(file, d, hit ? { value: options.yamlCache!.get(file.checksum) } : undefined, { env: project.env, vars: project.vars, secrets: project.secrets });
     yamlValues.set(file.checksum, props.value);
     for (const p of props.patches) {
       patches.push(p);
@@ -134,6 +141,10 @@ export async function parseProject(project: Project, options: ParseOptions = {})
     if (patch) raw = mergeConfig(raw, patch.config);
     raw = mergeConfig(raw, scan.inFileConfig);
     const config = finalizeConfig(raw, { materialized: 'view' });
+    if (!(MATERIALIZATIONS as readonly string[]).includes(config.materialized) && !engine.hasMacro(`materialization_${config.materialized}_default`)) {
+      const hint = didYouMean(config.materialized, MATERIALIZATIONS);
+      d.warn(`model \`${scan.name}\` is materialized as \`${config.materialized}\`, which is not a known materialization${hint ? ` — ${hint}` : ''}`, { file: file.relPath });
+    }
     const node: ModelNode = {
       uniqueId: `model.${projectName}.${scan.name}`,
       resourceType: 'model',
@@ -252,5 +263,5 @@ export async function parseProject(project: Project, options: ParseOptions = {})
     });
   }
 
-  return { project, nodes, disabled, graph, macros, patches, sourceDefs, engine, extractions, yamlValues };
+  return { project, nodes, disabled, graph, macros, patches, sourceDefs, engine, extractions, yamlValues, volatileMacros };
 }

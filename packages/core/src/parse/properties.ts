@@ -4,6 +4,7 @@ import { COLUMN_PROPERTY_KEYS, MODEL_PROPERTY_KEYS, SOURCE_PROPERTY_KEYS, SOURCE
 import type { Diagnostics } from '../project/diagnostics.js';
 import type { ProjectFile } from '../project/files.js';
 import { parseYamlFile, yamlPosition, type YamlFile } from '../project/yaml-file.js';
+import { DEFERRED_KEYS, renderYamlValue, type YamlRenderContext } from '../project/yaml-render.js';
 import { mergeConfig, validateConfigKeys, type RawConfig } from './config.js';
 import type { ColumnInfo, SourcePosition } from './nodes.js';
 
@@ -88,10 +89,17 @@ function nodeConfig(y: YamlFile, entry: Obj, path: Array<string | number>, d: Di
   return config;
 }
 
-/** `cached`: the file's parsed YAML value from an earlier run (same checksum). */
-export function parsePropertiesFile(file: ProjectFile, d: Diagnostics, cached?: { value: unknown }): Properties {
-  const y: YamlFile = cached ? { file: file.relPath, text: file.contents, value: cached.value } : parseYamlFile(file.relPath, file.contents);
-  const out: Properties = { patches: [], sources: [], value: y.value };
+/** Properties values that stay as written: docs text, tests (rendered when tests run) and hooks. */
+const NOT_RENDERED = new Set(['description', 'tests', 'data_tests', ...DEFERRED_KEYS]);
+
+/**
+ * `cached`: the file's parsed YAML value from an earlier run (same checksum). `render`: env_var/var
+ * context for `{{ … }}` in values such as a source's `schema:`, as dbt renders properties files.
+ */
+export function parsePropertiesFile(file: ProjectFile, d: Diagnostics, cached?: { value: unknown }, render?: Omit<YamlRenderContext, 'file'>): Properties {
+  const parsed: YamlFile = cached ? { file: file.relPath, text: file.contents, value: cached.value } : parseYamlFile(file.relPath, file.contents);
+  const y: YamlFile = render && file.contents.includes('{{') ? { ...parsed, value: renderYamlValue(parsed.value, { ...render, file: file.relPath }, '', NOT_RENDERED) } : parsed;
+  const out: Properties = { patches: [], sources: [], value: parsed.value };
   if (y.value === null) return out;
   if (!isObj(y.value)) fail(y, [], 'a properties file must be a mapping (`version: 2`, `models:`, `sources:` …)');
   const doc = y.value;

@@ -74,6 +74,8 @@ export const PROJECT_KEYS: Record<string, ConfigKeySpec> = {
   profile: { type: 'string', description: 'Profile name in profiles.yml.' },
   'model-paths': { type: 'array', description: 'Folders holding models.' },
   'seed-paths': { type: 'array', description: 'Folders holding CSV seeds.' },
+  'source-paths': { type: 'array', description: 'Legacy name of model-paths.' },
+  'data-paths': { type: 'array', description: 'Legacy name of seed-paths.' },
   'macro-paths': { type: 'array', description: 'Folders holding macros.' },
   'test-paths': { type: 'array', description: 'Folders holding singular and generic tests.' },
   'snapshot-paths': { type: 'array', description: 'Folders holding snapshots.' },

@@ -99,3 +99,10 @@ describe('loadProject', () => {
     await expect(loadProject({ projectDir: dir, env: {}, strict: true })).rejects.toThrow(/model-paths/);
   });
 });
+
+describe('--target without a profile', () => {
+  it('is an error rather than a silent fallback to the zero-config target', async () => {
+    const dir = project({ 'tsdbt_project.yml': 'name: shop\n' });
+    await expect(loadProject({ projectDir: dir, target: 'prod', env: { HOME: dir } })).rejects.toThrow('--target prod was given, but no profiles.yml was found');
+  });
+});

@@ -50,7 +50,14 @@ export function findProfilesFile(projectDir: string, profilesDir: string | undef
 export function resolveTarget(lookup: ProfileLookup): ResolvedTarget {
   const file = findProfilesFile(lookup.projectDir, lookup.profilesDir, lookup.env);
   const profileName = lookup.profileName ?? lookup.projectName;
-  if (!file) return defaultTarget(lookup, profileName);
+  if (!file) {
+    if (lookup.target) {
+      throw new TsdbtError('profile', `--target ${lookup.target} was given, but no profiles.yml was found`, {
+        hint: 'looked in --profiles-dir, $TSDBT_PROFILES_DIR, $DBT_PROFILES_DIR, the project folder and ~/.tsdbt/; without one the only target is the zero-config DuckDB default',
+      });
+    }
+    return defaultTarget(lookup, profileName);
+  }
   const display = path.relative(lookup.projectDir, file) || file;
   const yaml = parseYamlFile(display, readFileSync(file, 'utf8'));
   const profiles = (yaml.value ?? {}) as Record<string, unknown>;

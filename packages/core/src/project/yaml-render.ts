@@ -60,13 +60,16 @@ export function renderYamlString(value: string, ctx: YamlRenderContext, keyPath:
   }
 }
 
-/** Deep-render every string in a YAML value. */
-export function renderYamlValue(value: unknown, ctx: YamlRenderContext, keyPath = ''): unknown {
+/** Keys whose values are rendered later, at run time, where `this`, `target` … exist (as in dbt). */
+export const DEFERRED_KEYS: ReadonlySet<string> = new Set(['pre-hook', 'post-hook', 'pre_hook', 'post_hook', '+pre-hook', '+post-hook', '+pre_hook', '+post_hook', 'on-run-start', 'on-run-end']);
+
+/** Deep-render every string in a YAML value, leaving the values of `skip` keys as written. */
+export function renderYamlValue(value: unknown, ctx: YamlRenderContext, keyPath = '', skip: ReadonlySet<string> = DEFERRED_KEYS): unknown {
   if (typeof value === 'string') return renderYamlString(value, ctx, keyPath);
-  if (Array.isArray(value)) return value.map((v, i) => renderYamlValue(v, ctx, `${keyPath}[${i}]`));
+  if (Array.isArray(value)) return value.map((v, i) => renderYamlValue(v, ctx, `${keyPath}[${i}]`, skip));
   if (value && typeof value === 'object') {
     const out: Record<string, unknown> = {};
-    for (const [k, v] of Object.entries(value)) out[k] = renderYamlValue(v, ctx, keyPath ? `${keyPath}.${k}` : k);
+    for (const [k, v] of Object.entries(value)) out[k] = skip.has(k) ? v : renderYamlValue(v, ctx, keyPath ? `${keyPath}.${k}` : k, skip);
     return out;
   }
   return value;
