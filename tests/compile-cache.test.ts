@@ -81,3 +81,42 @@ describe('volatile templates', () => {
     expect(readFileSync(cacheFile(), 'utf8')).not.toContain('model.shop.stamped');
   });
 });
+
+describe('parse snapshot', () => {
+  const snapshotFile = () => path.join(dir, 'target/.tsdbt/parse-snapshot.json');
+
+  it('is reused when nothing changed, and dropped when a file changes', async () => {
+    const { parse } = await import('@tsdbt/core');
+    await parse(await loadProject({ projectDir: dir }));
+    const snap = JSON.parse(readFileSync(snapshotFile(), 'utf8')) as { nodes: Array<{ uniqueId: string; description: string }> };
+    snap.nodes.find((n) => n.uniqueId === 'model.shop.dim_customers')!.description = 'from the snapshot';
+    writeFileSync(snapshotFile(), JSON.stringify(snap));
+    const hit = await parse(await loadProject({ projectDir: dir }));
+    expect(hit.parsed.nodes.get('model.shop.dim_customers')!.description).toBe('from the snapshot');
+    const props = path.join(dir, 'models/marts/schema.yml');
+    writeFileSync(props, readFileSync(props, 'utf8').replace('One row per customer with order totals.', 'Customers.'));
+    const miss = await parse(await loadProject({ projectDir: dir }));
+    expect(miss.parsed.nodes.get('model.shop.dim_customers')!.description).toBe('Customers.');
+  });
+
+  it('is dropped when an env var read while parsing changes (refs built from env_var)', async () => {
+    const { parse } = await import('@tsdbt/core');
+    writeFileSync(path.join(dir, 'models/marts/union_env.sql'), "{% for m in env_var('UNION_OF', 'stg_orders').split(',') %}select order_id from {{ ref(m) }}{% if not loop.last %} union all {% endif %}{% endfor %}\n");
+    const a = await parse(await loadProject({ projectDir: dir, env: { ...process.env, UNION_OF: 'stg_orders' } }));
+    expect(a.parsed.graph.inNeighbors('model.shop.union_env')).toEqual(['model.shop.stg_orders']);
+    const b = await parse(await loadProject({ projectDir: dir, env: { ...process.env, UNION_OF: 'stg_orders,stg_payments' } }));
+    expect(b.parsed.graph.inNeighbors('model.shop.union_env').sort()).toEqual(['model.shop.stg_orders', 'model.shop.stg_payments']);
+  });
+
+  it('replays warnings on a hit', async () => {
+    const { parse } = await import('@tsdbt/core');
+    const file = path.join(dir, 'models/staging/stg_orders.sql');
+    writeFileSync(file, "{{ config(materialised='table') }}\n" + readFileSync(file, 'utf8'));
+    const warnings: string[] = [];
+    const onEvent = (e: { type: string; diagnostic?: { message: string } }) => void (e.type === 'diagnostic' && warnings.push(e.diagnostic!.message));
+    await parse(await loadProject({ projectDir: dir }), { onEvent });
+    await parse(await loadProject({ projectDir: dir }), { onEvent });
+    expect(warnings).toHaveLength(2);
+    expect(warnings[1]).toContain('did you mean `materialized`?');
+  });
+});

@@ -7,6 +7,7 @@ import { parseProject, type ParsedProject } from '../parse/parse-project.js';
 import type { ResourceType } from '../parse/nodes.js';
 import type { Project } from '../project/load-project.js';
 import { loadParseCache, saveParseCache } from './parse-cache.js';
+import { loadSnapshot, saveSnapshot, trackingEnvReads } from './parse-snapshot.js';
 
 export interface SelectOptions {
   select?: string | readonly string[] | undefined;
@@ -25,18 +26,30 @@ export interface CommonOptions {
 export async function parseWithEvents(project: Project, options: CommonOptions): Promise<ParsedProject> {
   const seen = project.diagnostics.items.length;
   const useCache = options.cache !== false;
+  const onLog = (message: string, info: boolean) => options.onEvent?.({ type: 'log', level: info ? 'info' : 'debug', message });
+  const emitDiagnostics = () => {
+    // Only this parse's findings (a Project reused across calls keeps earlier ones).
+    for (const diagnostic of project.diagnostics.items.slice(seen)) options.onEvent?.({ type: 'diagnostic', diagnostic });
+  };
+  if (useCache) {
+    const snap = loadSnapshot(project, onLog);
+    if (snap) {
+      for (const d of snap.diagnostics) project.diagnostics.warn(d.message, d.location, d.hint);
+      emitDiagnostics();
+      return snap.parsed;
+    }
+  }
   const cache = useCache ? loadParseCache(project) : undefined;
-  const parsed = await parseProject(project, {
-    extractionCache: cache?.extractions,
-    yamlCache: cache?.yaml,
-    onLog: (message, info) => options.onEvent?.({ type: 'log', level: info ? 'info' : 'debug', message }),
-  });
-  // Rewrite only when the set of files changed (the cache holds exactly the current files).
-  const sameKeys = (a: ReadonlyMap<string, unknown>, b: ReadonlyMap<string, unknown>) => a.size === b.size && [...b.keys()].every((k) => a.has(k));
-  const same = cache !== undefined && sameKeys(cache.extractions, parsed.extractions) && sameKeys(cache.yaml, parsed.yamlValues);
-  if (useCache && !same) saveParseCache(project, parsed);
-  // Only this parse's findings (a Project reused across calls keeps earlier ones).
-  for (const diagnostic of project.diagnostics.items.slice(seen)) options.onEvent?.({ type: 'diagnostic', diagnostic });
+  const { value: parsed, reads } = await trackingEnvReads(project, () =>
+    parseProject(project, { extractionCache: cache?.extractions, yamlCache: cache?.yaml, onLog }),
+  );
+  if (useCache) {
+    // The per-file cache is rewritten only when the set of files changed.
+    const sameKeys = (a: ReadonlyMap<string, unknown>, b: ReadonlyMap<string, unknown>) => a.size === b.size && [...b.keys()].every((k) => a.has(k));
+    if (!(cache && sameKeys(cache.extractions, parsed.extractions) && sameKeys(cache.yaml, parsed.yamlValues))) saveParseCache(project, parsed);
+    saveSnapshot(project, parsed, reads, project.diagnostics.items.slice(seen));
+  }
+  emitDiagnostics();
   return parsed;
 }
 

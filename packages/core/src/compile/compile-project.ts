@@ -10,7 +10,7 @@ import { refFromArgs } from '../parse/model.js';
 import { nodeForTemplates } from '../parse/relations.js';
 import { VOLATILE_NAMES, type ParsedProject } from '../parse/parse-project.js';
 import { jinjaFunction } from '../template/engine.js';
-import { renderSimple } from '../template/static-extract.js';
+import { extractStatic, renderSimple, type StaticExtraction } from '../template/static-extract.js';
 import { baseContext, type TemplateContext } from './base-context.js';
 import { injectCtes } from './ephemeral.js';
 import { RelationValue, ephemeralCteName } from './relation.js';
@@ -162,8 +162,8 @@ export class Compiler {
     this.currentFile = node.originalFilePath;
     this.envReads = {};
     const ctx = this.context(node);
-    const ex = this.parsed.extractions.get(node.checksum);
-    const sql = ex?.simple && !this.overridden ? renderSimple(ex, ctx, node.originalFilePath) : this.parsed.engine.render(node.originalFilePath, node.rawCode, ctx);
+    const ex = this.extraction(node);
+    const sql = ex.simple && !this.overridden ? renderSimple(ex, ctx, node.originalFilePath) : this.parsed.engine.render(node.originalFilePath, node.rawCode, ctx);
     this.bodies.set(node.uniqueId, sql);
     if (cacheable) this.entries.set(node.uniqueId, { key, sql, env: this.envReads });
     return sql;
@@ -172,8 +172,14 @@ export class Compiler {
   /** Output that may differ between renders of the same text (now(), log(), run_query …) is never cached. */
   private isVolatile(node: ModelNode): boolean {
     if (VOLATILE_NAMES.test(node.rawCode)) return true;
-    const calls = this.parsed.extractions.get(node.checksum)?.calls ?? [];
-    return calls.some((c) => this.parsed.volatileMacros.has(c));
+    return this.extraction(node).calls.some((c) => this.parsed.volatileMacros.has(c));
+  }
+
+  /** Static extraction of a model (a parse restored from a snapshot has none: scan on demand). */
+  private extraction(node: ModelNode): StaticExtraction {
+    let ex = this.parsed.extractions.get(node.checksum);
+    if (!ex) this.parsed.extractions.set(node.checksum, (ex = extractStatic(node.rawCode)));
+    return ex;
   }
 
   /** How many bodies were rendered (not reused) so far. */

@@ -14,7 +14,7 @@ import { extractStatic, type StaticExtraction } from '../template/static-extract
 import { finalizeConfig, folderConfigFor, mergeConfig, validateConfigKeys, validateFolderTree, type RawConfig } from './config.js';
 import { recordingFunctions, scanModel } from './model.js';
 import type { GraphNode, MacroDef, ModelNode, SourceNode } from './nodes.js';
-import { parsePropertiesFile, type NodePatch, type SourceTableDef } from './properties.js';
+import { locateEntry, parsePropertiesFile, type NodePatch, type SourceTableDef } from './properties.js';
 import { resolveRelations } from './relations.js';
 
 export interface ParsedProject {
@@ -109,7 +109,7 @@ export async function parseProject(project: Project, options: ParseOptions = {})
       patches.push(p);
       if (p.kind !== 'models') continue;
       const prev = patchByModel.get(p.name);
-      if (prev) throw new TsdbtError('yaml', `model \`${p.name}\` is described twice: in ${prev.file} and ${p.file}`, { location: { file: p.file, ...p.locate() }, hint: 'keep one properties entry per model' });
+      if (prev) throw new TsdbtError('yaml', `model \`${p.name}\` is described twice: in ${prev.file} and ${p.file}`, { location: { file: p.file, ...locateEntry(project.files.properties, p) }, hint: 'keep one properties entry per model' });
       patchByModel.set(p.name, p);
     }
     sourceDefs.push(...props.sources);
@@ -178,7 +178,7 @@ export async function parseProject(project: Project, options: ParseOptions = {})
   for (const p of patchByModel.values()) {
     if (!byName.has(p.name)) {
       const hint = didYouMean(p.name, byName.keys());
-      d.warn(`properties describe model \`${p.name}\`, but there is no models/**/${p.name}.sql`, { file: p.file, ...p.locate() }, hint);
+      d.warn(`properties describe model \`${p.name}\`, but there is no models/**/${p.name}.sql`, { file: p.file, ...locateEntry(project.files.properties, p) }, hint);
     }
   }
 
@@ -209,7 +209,7 @@ export async function parseProject(project: Project, options: ParseOptions = {})
       relation: { database: s.database ?? project.target.config.database, schema: s.schema ?? s.sourceName, identifier: s.identifier },
     };
     if (sourcesByKey.has(`${s.sourceName}.${s.name}`)) {
-      throw new TsdbtError('yaml', `source table \`${s.sourceName}.${s.name}\` is defined twice`, { location: { file: s.file, ...s.locate() } });
+      throw new TsdbtError('yaml', `source table \`${s.sourceName}.${s.name}\` is defined twice`, { location: { file: s.file, ...locateEntry(project.files.properties, s) } });
     }
     sourcesByKey.set(`${s.sourceName}.${s.name}`, node);
     (config.enabled ? nodes : disabled).set(node.uniqueId, node);

@@ -18,8 +18,8 @@ export interface NodePatch {
   tests: unknown[];
   columnTests: Record<string, unknown[]>;
   file: string;
-  /** Where the entry is (computed on demand: positions cost a second YAML parse). */
-  locate: () => SourcePosition | undefined;
+  /** Path of the entry's `name:` inside the file, for positions (computed on demand: see locateEntry). */
+  yamlPath: Array<string | number>;
 }
 
 export interface SourceTableDef {
@@ -37,7 +37,7 @@ export interface SourceTableDef {
   tests: unknown[];
   columnTests: Record<string, unknown[]>;
   file: string;
-  locate: () => SourcePosition | undefined;
+  yamlPath: Array<string | number>;
 }
 
 export interface Properties {
@@ -45,6 +45,12 @@ export interface Properties {
   sources: SourceTableDef[];
   /** The parsed YAML value (cacheable by file checksum). */
   value: unknown;
+}
+
+/** Line and column of a patch or source entry (parses the file again with positions: error paths only). */
+export function locateEntry(files: readonly ProjectFile[], entry: { file: string; yamlPath: Array<string | number> }): SourcePosition | undefined {
+  const f = files.find((x) => x.relPath === entry.file);
+  return f ? yamlPosition({ file: f.relPath, text: f.contents, value: null }, entry.yamlPath) : undefined;
 }
 
 type Obj = Record<string, unknown>;
@@ -117,7 +123,7 @@ export function parsePropertiesFile(file: ProjectFile, d: Diagnostics, cached?: 
         tests: [...list(y, entry.tests, [kind, i, 'tests']), ...list(y, entry.data_tests, [kind, i, 'data_tests'])],
         columnTests,
         file: y.file,
-        locate: () => yamlPosition(y, [kind, i, 'name']),
+        yamlPath: [kind, i, 'name'],
       });
     });
   }
@@ -144,7 +150,7 @@ export function parsePropertiesFile(file: ProjectFile, d: Diagnostics, cached?: 
         tests: [...list(y, t.tests, ['sources', i, 'tables', j, 'tests']), ...list(y, t.data_tests, ['sources', i, 'tables', j, 'data_tests'])],
         columnTests,
         file: y.file,
-        locate: () => yamlPosition(y, ['sources', i, 'tables', j, 'name']),
+        yamlPath: ['sources', i, 'tables', j, 'name'],
       });
     });
   });
