@@ -12,7 +12,15 @@ const FORMAT = 2;
 interface CacheFile {
   format: number;
   version: string;
+  /** projectFingerprint at save time: when it still matches, every entry's key does too. */
+  fingerprint: string;
   entries: Array<[string, BodyCacheEntry]>;
+}
+
+export interface CompiledCache {
+  entries: Map<string, BodyCacheEntry>;
+  /** The whole project is unchanged since the save: keys need not be recomputed. */
+  sameProject: boolean;
 }
 
 function cacheFile(project: Project): string {
@@ -26,29 +34,30 @@ export function projectFingerprint(project: Project): string {
   h.update(JSON.stringify(project.config.raw));
   h.update(JSON.stringify(project.target));
   h.update(JSON.stringify(project.cliVars));
+  h.update(String(project.threads));
   for (const group of [project.files.models, project.files.macros, project.files.properties]) {
     for (const f of group) h.update(`${f.relPath}\0${f.checksum}\n`);
   }
   return h.digest('hex');
 }
 
-export function loadCompiledCache(project: Project): Map<string, BodyCacheEntry> | undefined {
+export function loadCompiledCache(project: Project): CompiledCache | undefined {
   try {
     const data = JSON.parse(readFileSync(cacheFile(project), 'utf8')) as CacheFile;
     if (data.format !== FORMAT || data.version !== TSDBT_VERSION) return undefined;
-    return new Map(data.entries);
+    return { entries: new Map(data.entries), sameProject: data.fingerprint === projectFingerprint(project) };
   } catch {
     return undefined;
   }
 }
 
 /** Save this compile's entries merged over the previous ones (a partial selection keeps the rest). */
-export function saveCompiledCache(project: Project, compiler: Compiler, previous: ReadonlyMap<string, BodyCacheEntry> | undefined): void {
-  if (previous && compiler.renderedCount === 0) return; // nothing new
-  const merged = new Map(previous);
+export function saveCompiledCache(project: Project, compiler: Compiler, previous: CompiledCache | undefined): void {
+  if (previous?.sameProject && compiler.renderedCount === 0) return; // nothing new
+  const merged = new Map(previous?.entries);
   for (const [id, e] of compiler.entries) merged.set(id, e);
   try {
-    writeJson(cacheFile(project), { format: FORMAT, version: TSDBT_VERSION, entries: [...merged] } satisfies CacheFile);
+    writeJson(cacheFile(project), { format: FORMAT, version: TSDBT_VERSION, fingerprint: projectFingerprint(project), entries: [...merged] } satisfies CacheFile);
   } catch {
     // A read-only target dir only costs speed.
   }

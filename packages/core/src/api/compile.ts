@@ -34,7 +34,7 @@ export async function compile(project: Project, options: SelectOptions & CommonO
   const ids = selectInOrder(parsed, options, ['model']);
   const useCache = options.cache !== false;
   const previous = useCache ? loadCompiledCache(project) : undefined;
-  const compiled = compileProject(parsed, { dialect, nodeIds: ids, cachedBodies: previous });
+  const compiled = compileProject(parsed, { dialect, nodeIds: ids, cachedBodies: previous?.entries, trustCache: previous?.sameProject });
   if (useCache) saveCompiledCache(project, compiled.compiler, previous);
   const build = () => buildManifest(parsed, (n) => (n.relation ? dialect.relationName(n.relation) : undefined), adapter.type, newInvocationId(), compiled.models);
   // Same files, settings, selection and env var values → the manifest on disk is already this one.

@@ -48,6 +48,7 @@ export async function show(project: Project, options: ShowOptions): Promise<Show
       sources: ex.sources,
       macros: [],
       renderedAtParse: false,
+      volatile: true,
       relation: { schema: project.target.config.schema, identifier: 'inline_query' },
     };
   } else {

@@ -8,7 +8,7 @@ import { TsdbtError } from '../errors.js';
 import type { ModelNode, GraphNode } from '../parse/nodes.js';
 import { refFromArgs } from '../parse/model.js';
 import { nodeForTemplates } from '../parse/relations.js';
-import { VOLATILE_NAMES, type ParsedProject } from '../parse/parse-project.js';
+import type { ParsedProject } from '../parse/parse-project.js';
 import { jinjaFunction } from '../template/engine.js';
 import { extractStatic, renderSimple, type StaticExtraction } from '../template/static-extract.js';
 import { baseContext, type TemplateContext } from './base-context.js';
@@ -34,6 +34,8 @@ export interface CompileOptions {
   dialect: Dialect;
   /** Bodies from earlier compiles (reused per model when its inputs are unchanged). */
   cachedBodies?: ReadonlyMap<string, BodyCacheEntry> | undefined;
+  /** `cachedBodies` come from this very project state (same fingerprint). */
+  trustCache?: boolean | undefined;
   /** Only these nodes (and the ephemerals they need); default: every enabled model. */
   nodeIds?: Iterable<string> | undefined;
   /** Write target/compiled/… files (default true). */
@@ -76,6 +78,8 @@ export class Compiler {
     private readonly extraContext?: (node: ModelNode) => TemplateContext,
     /** Bodies from earlier runs, reused when their key still matches. */
     private readonly previous?: ReadonlyMap<string, BodyCacheEntry>,
+    /** The project is byte-for-byte what `previous` was rendered from: skip computing keys. */
+    private readonly trustPrevious = false,
   ) {
     this.base = baseContext(parsed.project, 'compile', () => this.currentFile, (name, value) => (this.envReads[name] = envHash(value)));
     this.overridden = ['ref', 'source', 'config', 'var', 'env_var'].some((n) => parsed.engine.hasMacro(n));
@@ -152,8 +156,8 @@ export class Compiler {
     const done = this.bodies.get(node.uniqueId);
     if (done !== undefined) return done;
     const cacheable = !this.extraContext && !this.isVolatile(node);
-    const key = cacheable ? this.bodyKey(node) : '';
     const prev = cacheable ? this.previous?.get(node.uniqueId) : undefined;
+    const key = cacheable ? (this.trustPrevious && prev ? prev.key : this.bodyKey(node)) : '';
     if (prev && prev.key === key && Object.entries(prev.env).every(([name, h]) => envHash(this.parsed.project.env[name]) === h)) {
       this.bodies.set(node.uniqueId, prev.sql);
       this.entries.set(node.uniqueId, prev);
@@ -171,8 +175,7 @@ export class Compiler {
 
   /** Output that may differ between renders of the same text (now(), log(), run_query …) is never cached. */
   private isVolatile(node: ModelNode): boolean {
-    if (VOLATILE_NAMES.test(node.rawCode)) return true;
-    return this.extraction(node).calls.some((c) => this.parsed.volatileMacros.has(c));
+    return node.volatile;
   }
 
   /** Static extraction of a model (a parse restored from a snapshot has none: scan on demand). */
@@ -227,7 +230,7 @@ export class Compiler {
 }
 
 export function compileProject(parsed: ParsedProject, options: CompileOptions): CompiledProject {
-  const compiler = new Compiler(parsed, options.dialect, options.extraContext, options.cachedBodies);
+  const compiler = new Compiler(parsed, options.dialect, options.extraContext, options.cachedBodies, options.trustCache);
   const ids = options.nodeIds ? [...options.nodeIds] : [...parsed.nodes.keys()];
   const models = new Map<string, CompiledModel>();
   for (const id of ids) {

@@ -22,7 +22,7 @@ function model(pkg: string, relPath: string, materialized: string, tags: string[
     uniqueId: `model.${pkg}.${name}`, resourceType: 'model', name, packageName: pkg,
     originalFilePath: `models/${relPath}`, path: relPath, fqn: [pkg, ...parts],
     description: '', columns: {}, config: config(materialized, tags, extra), tags, patchPath,
-    rawCode: '', checksum: '', refs: [], sources: [], macros: [], renderedAtParse: false,
+    rawCode: '', checksum: '', refs: [], sources: [], macros: [], renderedAtParse: false, volatile: false,
   };
 }
 

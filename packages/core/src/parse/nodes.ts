@@ -77,6 +77,8 @@ export interface ModelNode extends NodeBase {
   macros: string[];
   /** True when ref/source/config could not all be found statically and parse rendered the template. */
   renderedAtParse: boolean;
+  /** Rendering may give different SQL for the same inputs (now(), log(), run_query … directly or via macros): never cached. */
+  volatile: boolean;
 }
 
 export interface SourceNode extends NodeBase {

@@ -164,6 +164,7 @@ export async function parseProject(project: Project, options: ParseOptions = {})
       sources: scan.sources,
       macros: scan.macros.filter((m) => macros.has(m)),
       renderedAtParse: scan.renderedAtParse,
+      volatile: VOLATILE_NAMES.test(file.contents) || scan.extraction.calls.some((c) => volatileMacros.has(c)),
     };
     const dup = byName.get(node.name);
     if (dup && dup.config.enabled && config.enabled) {
