@@ -3,6 +3,8 @@
 //
 // Usage (from the repository root; the core must be built first):
 //   npm run build
+//   Columns: parse (cold), compile cold (no target/), compile warm (nothing changed), compile with one
+//   model file edited (per-model cache), and the CLI end to end.
 //   node bench/parse-compile.mjs [--models 1000,10000] [--seed 1] [--repeat 1] [--regenerate] [--no-cli] [--json]
 //   (or: npm run bench -- --models 1000,10000)
 //
@@ -23,7 +25,7 @@
 // separately); peak RSS is process.resourceUsage().maxRSS of the child; nodes / edges are the
 // graph's order / size. Errors from the core are printed verbatim under the table.
 import { spawnSync } from 'node:child_process';
-import { existsSync, readdirSync, readFileSync, renameSync, rmSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { generateProject, isGenerated } from './generate-project.mjs';
@@ -136,13 +138,29 @@ function best(results) {
 
 const fmt = (v, digits = 2) => (v === undefined || v === null ? '—' : typeof v === 'number' ? v.toFixed(digits) : String(v));
 
+/** Append a comment to one model file for the duration of `fn` (the edit-one-file loop). */
+function withOneModelEdited(projectDir, fn) {
+  const dir = path.join(projectDir, 'models', 'staging');
+  const sub = readdirSync(dir, { withFileTypes: true }).find((d) => d.isDirectory());
+  const folder = sub ? path.join(dir, sub.name) : dir;
+  const file = path.join(folder, readdirSync(folder).find((f) => f.endsWith('.sql')));
+  const original = readFileSync(file, 'utf8');
+  writeFileSync(file, `${original}\n-- edited ${Date.now()}\n`);
+  try {
+    return fn();
+  } finally {
+    writeFileSync(file, original);
+  }
+}
+
 function table(rows) {
-  const head = ['N', 'parse s', 'compile cold s', 'compile warm s', 'peak RSS MB (p/c/w)', 'nodes', 'edges', 'rendered@parse', 'cli parse s (warm/cold)'];
+  const head = ['N', 'parse s', 'compile cold s', 'compile warm s', 'compile 1 edited s', 'peak RSS MB (p/c/w)', 'nodes', 'edges', 'rendered@parse', 'cli parse s (warm/cold)'];
   const body = rows.map((r) => [
     String(r.n),
     r.parse.error ? 'ERROR' : fmt(r.parse.seconds),
     r.cold.error ? 'ERROR' : fmt(r.cold.seconds),
     r.warm.error ? 'ERROR' : fmt(r.warm.seconds),
+    r.edited.error ? 'ERROR' : fmt(r.edited.seconds),
     [r.parse, r.cold, r.warm].map((x) => fmt(x.maxRssMB, 0)).join(' / '),
     fmt(r.parse.nodes ?? r.cold.nodes, 0),
     fmt(r.parse.edges ?? r.cold.edges, 0),
@@ -169,7 +187,7 @@ function main() {
       console.error(`generated ${path.relative(root, projectDir)}: ${n} models in ${meta.folders} folders, ${meta.seconds}s`);
     }
     warmPageCache(projectDir);
-    const runs = { parse: [], cold: [], warm: [], cliWarm: [], cliCold: [] };
+    const runs = { parse: [], cold: [], warm: [], edited: [], cliWarm: [], cliCold: [] };
     for (let k = 1; k <= opts.repeat; k++) {
       const of = opts.repeat > 1 ? ` (${k}/${opts.repeat})` : '';
       console.error(`N=${n}${of}: parse…`);
@@ -179,6 +197,8 @@ function main() {
       runs.cold.push(measure('compile', projectDir));
       console.error(`N=${n}${of}: compile (warm)…`);
       runs.warm.push(measure('compile', projectDir));
+      console.error(`N=${n}${of}: compile (one model edited)…`);
+      runs.edited.push(withOneModelEdited(projectDir, () => measure('compile', projectDir)));
       if (opts.cli) {
         console.error(`N=${n}${of}: cli parse (warm, cold)…`);
         runs.cliWarm.push(cliParse(projectDir));
@@ -187,7 +207,7 @@ function main() {
       }
     }
     const cli = opts.cli ? { warm: best(runs.cliWarm), cold: best(runs.cliCold) } : undefined;
-    rows.push({ n, parse: best(runs.parse), cold: best(runs.cold), warm: best(runs.warm), cli, all: opts.repeat > 1 ? runs : undefined });
+    rows.push({ n, parse: best(runs.parse), cold: best(runs.cold), warm: best(runs.warm), edited: best(runs.edited), cli, all: opts.repeat > 1 ? runs : undefined });
   }
 
   for (const c of cleanups) c();
