@@ -6,13 +6,13 @@ import { loadProject } from '../project/load-project.js';
 import type { ModelNode } from './nodes.js';
 import { parseProject } from './parse-project.js';
 
-async function parsed(files: Record<string, string>) {
+async function parsed(files: Record<string, string>, env: NodeJS.ProcessEnv = {}) {
   const dir = mkdtempSync(path.join(os.tmpdir(), 'tsdbt-parse-'));
   for (const [rel, text] of Object.entries(files)) {
     mkdirSync(path.dirname(path.join(dir, rel)), { recursive: true });
     writeFileSync(path.join(dir, rel), text);
   }
-  return parseProject(await loadProject({ projectDir: dir, env: {} }));
+  return parseProject(await loadProject({ projectDir: dir, env }));
 }
 
 const PROJECT = `name: p
@@ -107,17 +107,14 @@ describe('parse-time rendering details', () => {
   });
 
   it('renders env_var in properties YAML (a source schema), but not descriptions', async () => {
-    const dir = mkdtempSync(path.join(os.tmpdir(), 'tsdbt-parse-'));
-    const files: Record<string, string> = {
-      'tsdbt_project.yml': 'name: p\n',
-      'models/a.sql': "select * from {{ source('raw', 't') }}",
-      'models/src.yml': "version: 2\nsources:\n  - name: raw\n    schema: \"{{ env_var('RAW_SCHEMA', 'raw_default') }}\"\n    description: \"{{ doc('raw') }}\"\n    tables:\n      - name: t\n",
-    };
-    for (const [rel, text] of Object.entries(files)) {
-      mkdirSync(path.dirname(path.join(dir, rel)), { recursive: true });
-      writeFileSync(path.join(dir, rel), text);
-    }
-    const p = await parseProject(await loadProject({ projectDir: dir, env: { RAW_SCHEMA: 'landing' } }));
+    const p = await parsed(
+      {
+        'tsdbt_project.yml': 'name: p\n',
+        'models/a.sql': "select * from {{ source('raw', 't') }}",
+        'models/src.yml': "version: 2\nsources:\n  - name: raw\n    schema: \"{{ env_var('RAW_SCHEMA', 'raw_default') }}\"\n    description: \"{{ doc('raw') }}\"\n    tables:\n      - name: t\n",
+      },
+      { RAW_SCHEMA: 'landing' },
+    );
     const src = p.nodes.get('source.p.raw.t')!;
     expect(src.relation!.schema).toBe('landing');
     expect((src as { sourceDescription: string }).sourceDescription).toBe("{{ doc('raw') }}");
