@@ -38,7 +38,7 @@ export function threadsOf(flags: GlobalFlags): number | undefined {
 
 export function load(env: CommandEnv): Promise<Project> {
   const f = env.flags;
-  return loadProject({ projectDir: f.projectDir, profilesDir: f.profilesDir, target: f.target, vars: f.vars, threads: threadsOf(f), strict: f.strict });
+  return loadProject({ projectDir: f.projectDir, profilesDir: f.profilesDir, target: f.target, vars: f.vars, threads: threadsOf(f), strict: f.strict, cache: f.cache });
 }
 
 /** Run a command body; user errors print one screen and give exit 2, anything else is a bug (with stack). */

@@ -14,7 +14,7 @@ import type { Project } from '../project/load-project.js';
 import type { TemplateEngine } from '../template/engine.js';
 import { projectFingerprint } from './compile-cache.js';
 
-const FORMAT = 1;
+const FORMAT = 2;
 
 interface Snapshot {
   format: number;
@@ -29,6 +29,7 @@ interface Snapshot {
   patches: NodePatch[];
   sourceDefs: SourceTableDef[];
   volatileMacros: string[];
+  order: string[];
   diagnostics: Diagnostic[];
 }
 
@@ -75,6 +76,7 @@ export function saveSnapshot(project: Project, parsed: ParsedProject, reads: Rea
     patches: parsed.patches,
     sourceDefs: parsed.sourceDefs,
     volatileMacros: [...parsed.volatileMacros],
+    order: parsed.order,
     diagnostics,
   };
   try {
@@ -95,8 +97,13 @@ export function loadSnapshot(project: Project, onLog?: (message: string, info: b
   if (snap.format !== FORMAT || snap.version !== TSDBT_VERSION || snap.key !== keyOf(project)) return undefined;
   for (const [name, h] of Object.entries(snap.env)) if (hashValue(project.env[name]) !== h) return undefined;
 
-  const code = new Map(project.files.models.map((f) => [f.relPath, f.contents]));
-  const revive = (n: GraphNode): GraphNode => (n.resourceType === 'model' ? ({ ...n, rawCode: code.get(n.originalFilePath) ?? '' } as ModelNode) : n);
+  // Source text is read only if something needs it (a render, a rebuilt manifest).
+  const files = new Map(project.files.models.map((f) => [f.relPath, f]));
+  const revive = (n: GraphNode): GraphNode => {
+    if (n.resourceType !== 'model') return n;
+    const f = files.get(n.originalFilePath);
+    return Object.defineProperty(n, 'rawCode', { get: () => f?.contents ?? '', enumerable: true, configurable: true }) as ModelNode;
+  };
   const nodes = new Map(snap.nodes.map((n) => [n.uniqueId, revive(n)]));
   const graph = createNodeGraph();
   for (const node of nodes.values()) graph.addNode(node.uniqueId, { node });
@@ -120,6 +127,7 @@ export function loadSnapshot(project: Project, onLog?: (message: string, info: b
     extractions: new Map(),
     yamlValues: new Map(),
     volatileMacros: new Set(snap.volatileMacros),
+    order: snap.order,
   };
   return { parsed, diagnostics: snap.diagnostics };
 }

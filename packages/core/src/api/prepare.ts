@@ -1,5 +1,4 @@
 // Shared first steps of every command: parse, report diagnostics, select.
-import { topologicalSort } from 'graphology-dag';
 import type { Adapter } from '../adapter/types.js';
 import type { EventHandler } from '../execute/events.js';
 import { selectNodes, unmatchedSelectors, type SelectionOptions } from '../graph/select.js';
@@ -60,5 +59,5 @@ export function selectInOrder(parsed: ParsedProject, options: SelectOptions & Co
   for (const term of unmatchedSelectors(parsed.graph, sel)) {
     options.onEvent?.({ type: 'diagnostic', diagnostic: { level: 'warn', message: `selector \`${term}\` matched nothing` } });
   }
-  return topologicalSort(parsed.graph).filter((id) => chosen.has(id));
+  return parsed.order.filter((id) => chosen.has(id));
 }

@@ -1,6 +1,6 @@
 // parseProject(project) → ParsedProject: every node with its config and dependencies, and the DAG.
 // No SQL is rendered unless a model's refs/config can't be found statically; no warehouse is touched.
-import { hasCycle } from 'graphology-dag';
+import { topologicalSort } from 'graphology-dag';
 import path from 'node:path';
 import { TsdbtError, didYouMean } from '../errors.js';
 import { baseContext } from '../compile/base-context.js';
@@ -35,6 +35,8 @@ export interface ParsedProject {
   yamlValues: Map<string, unknown>;
   /** Macros whose output can differ between renders of the same input (now(), log(), run_query …). */
   volatileMacros: Set<string>;
+  /** Every node id in a topological order (parents first). */
+  order: string[];
 }
 
 export interface ParseOptions {
@@ -254,7 +256,13 @@ export async function parseProject(project: Project, options: ParseOptions = {})
       if (!graph.hasEdge(src.uniqueId, model.uniqueId)) graph.addEdge(src.uniqueId, model.uniqueId);
     }
   }
-  if (hasCycle(graph)) {
+  let order: string[];
+  try {
+    order = topologicalSort(graph);
+  } catch {
+    order = [];
+  }
+  if (order.length !== graph.order) {
     const cycle = findCyclePath(graph) ?? [];
     const names = cycle.map((id) => graph.getNodeAttributes(id).node.name);
     const first = cycle[0] ? graph.getNodeAttributes(cycle[0]).node : undefined;
@@ -264,5 +272,5 @@ export async function parseProject(project: Project, options: ParseOptions = {})
     });
   }
 
-  return { project, nodes, disabled, graph, macros, patches, sourceDefs, engine, extractions, yamlValues, volatileMacros };
+  return { project, nodes, disabled, graph, macros, patches, sourceDefs, engine, extractions, yamlValues, volatileMacros, order };
 }

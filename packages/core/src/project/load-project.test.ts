@@ -106,3 +106,40 @@ describe('--target without a profile', () => {
     await expect(loadProject({ projectDir: dir, target: 'prod', env: { HOME: dir } })).rejects.toThrow('--target prod was given, but no profiles.yml was found');
   });
 });
+
+describe('file stat cache', () => {
+  it('reuses checksums of files whose size, mtime and inode are unchanged, and re-reads changed ones', async () => {
+    const dir = project({ 'tsdbt_project.yml': 'name: shop\n', 'models/a.sql': 'select 1 as a', 'models/b.sql': 'select 2 as b' });
+    const { utimesSync } = await import('node:fs');
+    const past = new Date(Date.now() - 3600_000);
+    for (const f of ['models/a.sql', 'models/b.sql']) utimesSync(path.join(dir, f), past, past);
+    const first = await loadProject({ projectDir: dir, env: {} });
+    const sumA = first.files.models[0]!.checksum;
+
+    // Same size and mtime: trusted (contents are read lazily and not hashed again).
+    writeFileSync(path.join(dir, 'models/a.sql'), 'select 9 as a');
+    utimesSync(path.join(dir, 'models/a.sql'), past, past);
+    // A real edit moves the mtime: detected.
+    writeFileSync(path.join(dir, 'models/b.sql'), 'select 3 as b');
+    const second = await loadProject({ projectDir: dir, env: {} });
+    expect(second.files.models[0]!.checksum).toBe(sumA);
+    expect(second.files.models[1]!.checksum).not.toBe(first.files.models[1]!.checksum);
+    expect(second.files.models[1]!.contents).toBe('select 3 as b');
+
+    // Without the cache everything is hashed from the contents.
+    const fresh = await loadProject({ projectDir: dir, env: {}, cache: false });
+    expect(fresh.files.models[0]!.checksum).not.toBe(sumA);
+  });
+
+  it('does not trust a file modified just before the cache was written (racy mtime)', async () => {
+    const dir = project({ 'tsdbt_project.yml': 'name: shop\n', 'models/a.sql': 'select 1 as a' });
+    const first = await loadProject({ projectDir: dir, env: {} });
+    const file = path.join(dir, 'models/a.sql');
+    const { statSync, utimesSync } = await import('node:fs');
+    const before = statSync(file);
+    writeFileSync(file, 'select 2 as a');
+    utimesSync(file, before.atime, before.mtime); // same size, same mtime, written within the racy window
+    const second = await loadProject({ projectDir: dir, env: {} });
+    expect(second.files.models[0]!.checksum).not.toBe(first.files.models[0]!.checksum);
+  });
+});

@@ -6,7 +6,8 @@ import { parse as parseYamlText } from 'yaml';
 import { TsdbtError } from '../errors.js';
 import { PROJECT_KEYS } from './config-schema.js';
 import { Diagnostics } from './diagnostics.js';
-import { readProjectFiles, type ProjectFile } from './files.js';
+import { readProjectFiles, type FileStat, type ProjectFile } from './files.js';
+import { loadStatCache, saveStatCache } from './stat-cache.js';
 import { resolveTarget, type ResolvedTarget } from './profiles.js';
 import { parseYamlFile, yamlPosition, type YamlFile } from './yaml-file.js';
 import { renderYamlValue } from './yaml-render.js';
@@ -21,6 +22,8 @@ export interface LoadProjectOptions {
   /** Unknown config keys are errors instead of warnings. */
   strict?: boolean | undefined;
   env?: NodeJS.ProcessEnv | undefined;
+  /** Use and update the file stat cache in target/.tsdbt (default true). */
+  cache?: boolean | undefined;
 }
 
 export interface ProjectConfig {
@@ -160,14 +163,18 @@ export async function loadProject(options: LoadProjectOptions = {}): Promise<Pro
   const threads = options.threads ?? (typeof target.config.threads === 'number' ? target.config.threads : 4);
   if (!Number.isInteger(threads) || threads < 1) throw new TsdbtError('usage', `--threads must be a positive integer, got ${threads}`);
 
+  const statFile = path.join(projectDir, config.targetPath, '.tsdbt', 'file-stats.json');
+  const stats = { known: options.cache === false ? undefined : loadStatCache(statFile), seen: new Map<string, FileStat>() };
+  const read = (folders: string[], exts: string[]) => readProjectFiles(projectDir, folders, exts, true, stats);
   const files = {
-    models: readProjectFiles(projectDir, config.modelPaths, ['.sql']),
-    properties: [...readProjectFiles(projectDir, config.modelPaths, ['.yml', '.yaml']), ...readProjectFiles(projectDir, config.seedPaths, ['.yml', '.yaml']), ...readProjectFiles(projectDir, config.snapshotPaths, ['.yml', '.yaml']), ...readProjectFiles(projectDir, config.macroPaths, ['.yml', '.yaml'])],
-    macros: readProjectFiles(projectDir, config.macroPaths, ['.sql']),
-    tests: readProjectFiles(projectDir, config.testPaths, ['.sql']),
+    models: read(config.modelPaths, ['.sql']),
+    properties: [...read(config.modelPaths, ['.yml', '.yaml']), ...read(config.seedPaths, ['.yml', '.yaml']), ...read(config.snapshotPaths, ['.yml', '.yaml']), ...read(config.macroPaths, ['.yml', '.yaml'])],
+    macros: read(config.macroPaths, ['.sql']),
+    tests: read(config.testPaths, ['.sql']),
     seeds: readProjectFiles(projectDir, config.seedPaths, ['.csv'], false),
-    snapshots: readProjectFiles(projectDir, config.snapshotPaths, ['.sql']),
+    snapshots: read(config.snapshotPaths, ['.sql']),
   };
+  if (options.cache !== false) saveStatCache(statFile, stats.known, stats.seen);
 
   return { projectDir, projectFile, projectYaml: yaml, config, target, vars: allVars, cliVars, threads, strict: options.strict ?? false, env, files, secrets, diagnostics };
 }
