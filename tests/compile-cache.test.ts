@@ -3,7 +3,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { compile, loadProject } from '@tsdbt/core';
-import { copyFixture } from './support/project.js';
+import { copyFixture, tsdbt } from './support/project.js';
 
 let dir: string;
 const cacheFile = () => path.join(dir, 'target/.tsdbt/compiled-cache.json');
@@ -118,5 +118,37 @@ describe('parse snapshot', () => {
     await parse(await loadProject({ projectDir: dir }), { onEvent });
     expect(warnings).toHaveLength(2);
     expect(warnings[1]).toContain('did you mean `materialized`?');
+  });
+});
+
+describe('regressions', () => {
+  it('an env var used in properties YAML (a source schema) changes compiled SQL and the manifest', async () => {
+    writeFileSync(path.join(dir, 'models/staging/env_src.yml'), "version: 2\nsources:\n  - name: landing\n    schema: \"{{ env_var('RAW_SCHEMA') }}\"\n    tables:\n      - name: t\n");
+    writeFileSync(path.join(dir, 'models/staging/from_landing.sql'), "select * from {{ source('landing', 't') }}\n");
+    const compileWith = async (schema: string) => {
+      const { models } = await compile(await loadProject({ projectDir: dir, env: { ...process.env, RAW_SCHEMA: schema } }), { select: 'from_landing' });
+      const manifest = JSON.parse(readFileSync(path.join(dir, 'target/manifest.json'), 'utf8'));
+      return [models[0]!.compiledSql, manifest.nodes['model.shop.from_landing'].compiled_code as string];
+    };
+    expect(await compileWith('one')).toEqual(['select * from "one"."t"', 'select * from "one"."t"']);
+    expect(await compileWith('one')).toEqual(['select * from "one"."t"', 'select * from "one"."t"']);
+    expect(await compileWith('two')).toEqual(['select * from "two"."t"', 'select * from "two"."t"']);
+  });
+
+  it('the manifest follows a volatile model between compiles', async () => {
+    writeFileSync(path.join(dir, 'models/staging/stamped.sql'), "select '{{ modules.datetime.datetime.now() }}' as compiled_at\n");
+    const code = async () => {
+      await compile(await loadProject({ projectDir: dir }), { select: 'stamped' });
+      return JSON.parse(readFileSync(path.join(dir, 'target/manifest.json'), 'utf8')).nodes['model.shop.stamped'].compiled_code as string;
+    };
+    const a = await code();
+    await new Promise((r) => setTimeout(r, 20));
+    expect(await code()).not.toBe(a);
+  });
+
+  it('--no-cache works on a project that was never built', () => {
+    const r = tsdbt(['compile', '--no-cache', '--project-dir', dir]);
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
   });
 });

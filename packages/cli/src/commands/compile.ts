@@ -20,7 +20,7 @@ export function compileCommand(env: CommandEnv, flags: { select?: string[]; excl
     const project = await load(env);
     const result = await compile(project, { select: flags.select, exclude: flags.exclude, cache: env.flags.cache, onEvent: env.reporter.handle });
     const dir = path.join(project.config.targetPath, 'compiled', project.config.name);
-    env.reporter.info(`Compiled ${result.models.length} models in ${((performance.now() - t0) / 1000).toFixed(2)}s → ${dir}`);
+    env.reporter.info(`Compiled ${result.models.length} model${result.models.length === 1 ? '' : 's'} in ${((performance.now() - t0) / 1000).toFixed(2)}s → ${dir}`);
     return EXIT_OK;
   });
 }

@@ -20,7 +20,9 @@ export async function parse(project: Project, options: CommonOptions = {}): Prom
   const parsed = await parseWithEvents(project, options);
   const { adapter, dialect } = await dialectFor(project, options.adapters);
   const build = () => buildManifest(parsed, (n) => (n.relation ? dialect.relationName(n.relation) : undefined), adapter.type, newInvocationId());
-  return { parsed, manifestPath: writeManifest(parsed, build, `parse:${projectFingerprint(project)}`) };
+  // Reuse the manifest on disk only when the whole parse was reused too.
+  const key = options.cache !== false && parsed.fromSnapshot ? `parse:${projectFingerprint(project)}` : undefined;
+  return { parsed, manifestPath: writeManifest(parsed, build, key) };
 }
 
 export interface CompileResult extends ParseResult {
@@ -34,11 +36,13 @@ export async function compile(project: Project, options: SelectOptions & CommonO
   const ids = selectInOrder(parsed, options, ['model']);
   const useCache = options.cache !== false;
   const previous = useCache ? loadCompiledCache(project) : undefined;
-  const compiled = compileProject(parsed, { dialect, nodeIds: ids, cachedBodies: previous?.entries, trustCache: previous?.sameProject });
+  // Keys need no recomputing only if the parse itself was reused (its env var reads unchanged).
+  const compiled = compileProject(parsed, { dialect, nodeIds: ids, cachedBodies: previous?.entries, trustCache: previous?.sameProject && parsed.fromSnapshot });
   if (useCache) saveCompiledCache(project, compiled.compiler, previous);
   const build = () => buildManifest(parsed, (n) => (n.relation ? dialect.relationName(n.relation) : undefined), adapter.type, newInvocationId(), compiled.models);
   // Same files, settings, selection and env var values → the manifest on disk is already this one.
-  const key = `compile:${projectFingerprint(project)}:${createHash('sha256').update(ids.join(',')).digest('hex')}:${envReadsHash(compiled.compiler)}`;
+  const reusedAll = useCache && parsed.fromSnapshot && compiled.compiler.renderedCount === 0;
+  const key = reusedAll ? `compile:${projectFingerprint(project)}:${createHash('sha256').update(ids.join(',')).digest('hex')}:${envReadsHash(compiled.compiler)}` : undefined;
   return { parsed, manifestPath: writeManifest(parsed, build, key), models: [...compiled.models.values()] };
 }
 

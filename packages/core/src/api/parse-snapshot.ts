@@ -128,6 +128,7 @@ export function loadSnapshot(project: Project, onLog?: (message: string, info: b
     yamlValues: new Map(),
     volatileMacros: new Set(snap.volatileMacros),
     order: snap.order,
+    fromSnapshot: true,
   };
   return { parsed, diagnostics: snap.diagnostics };
 }

@@ -38,7 +38,7 @@ export async function run(project: Project, options: RunOptions = {}): Promise<R
   const { dialect } = session;
   const results: NodeResult[] = [];
   const previous = options.cache !== false ? loadCompiledCache(project) : undefined;
-  const compiler = new Compiler(parsed, dialect, undefined, previous?.entries, previous?.sameProject);
+  const compiler = new Compiler(parsed, dialect, undefined, previous?.entries, previous?.sameProject && parsed.fromSnapshot);
   const compiled = new Map<string, CompiledModel>();
   const total = order.length;
   let index = 0;

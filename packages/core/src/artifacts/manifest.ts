@@ -1,5 +1,5 @@
 // target/manifest.json, shaped like dbt's (nodes, sources, macros, parent_map, child_map).
-import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { CompiledModel } from '../compile/compile-project.js';
 import type { GraphNode } from '../parse/nodes.js';
@@ -97,7 +97,9 @@ export function writeManifest(parsed: ParsedProject, build: () => Record<string,
     }
   }
   writeJson(file, build());
-  if (key !== undefined) writeFileSync(stamp, key);
-  else rmSync(stamp, { force: true });
+  if (key !== undefined) {
+    mkdirSync(path.dirname(stamp), { recursive: true });
+    writeFileSync(stamp, key);
+  } else rmSync(stamp, { force: true });
   return file;
 }

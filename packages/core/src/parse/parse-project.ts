@@ -37,6 +37,8 @@ export interface ParsedProject {
   volatileMacros: Set<string>;
   /** Every node id in a topological order (parents first). */
   order: string[];
+  /** Restored from target/.tsdbt/parse-snapshot.json: every parse input, env vars included, is unchanged. */
+  fromSnapshot?: boolean | undefined;
 }
 
 export interface ParseOptions {
