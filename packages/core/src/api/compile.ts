@@ -21,7 +21,7 @@ export async function parse(project: Project, options: CommonOptions = {}): Prom
   const { adapter, dialect } = await dialectFor(project, options.adapters);
   const build = () => buildManifest(parsed, (n) => (n.relation ? dialect.relationName(n.relation) : undefined), adapter.type, newInvocationId());
   // Reuse the manifest on disk only when the whole parse was reused too.
-  const key = options.cache !== false && parsed.fromSnapshot ? `parse:${projectFingerprint(project)}` : undefined;
+  const key = options.cache !== false ? `parse:${projectFingerprint(project)}:${parsed.envKey}` : undefined;
   return { parsed, manifestPath: writeManifest(parsed, build, key) };
 }
 
@@ -41,8 +41,9 @@ export async function compile(project: Project, options: SelectOptions & CommonO
   if (useCache) saveCompiledCache(project, compiled.compiler, previous);
   const build = () => buildManifest(parsed, (n) => (n.relation ? dialect.relationName(n.relation) : undefined), adapter.type, newInvocationId(), compiled.models);
   // Same files, settings, selection and env var values → the manifest on disk is already this one.
-  const reusedAll = useCache && parsed.fromSnapshot && compiled.compiler.renderedCount === 0;
-  const key = reusedAll ? `compile:${projectFingerprint(project)}:${createHash('sha256').update(ids.join(',')).digest('hex')}:${envReadsHash(compiled.compiler)}` : undefined;
+  // A volatile model (now(), log() …) makes every compile's manifest new.
+  const stable = useCache && compiled.models.size > 0 && [...compiled.models.values()].every((m) => !m.node.volatile && m.ephemerals.every((e) => !(parsed.nodes.get(e) as { volatile?: boolean }).volatile));
+  const key = stable ? `compile:${projectFingerprint(project)}:${parsed.envKey}:${createHash('sha256').update(ids.join(',')).digest('hex')}:${envReadsHash(compiled.compiler)}` : undefined;
   return { parsed, manifestPath: writeManifest(parsed, build, key), models: [...compiled.models.values()] };
 }
 

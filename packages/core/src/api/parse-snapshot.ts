@@ -61,9 +61,18 @@ function slim(node: GraphNode): GraphNode {
   return node.resourceType === 'model' ? { ...node, rawCode: '' } : node;
 }
 
-export function saveSnapshot(project: Project, parsed: ParsedProject, reads: ReadonlyMap<string, string | undefined>, diagnostics: Diagnostic[]): void {
+/** One hash for a set of env var hashes (order-independent). */
+const envKeyOf = (env: Record<string, string>) => createHash('sha256').update(JSON.stringify(Object.entries(env).sort((a, b) => (a[0] < b[0] ? -1 : 1)))).digest('hex');
+
+/** env var name → hash of the value read, and one hash of all of them. */
+export function envHashes(reads: ReadonlyMap<string, string | undefined>): { env: Record<string, string>; key: string } {
   const env: Record<string, string> = {};
   for (const [name, v] of reads) env[name] = hashValue(v);
+  return { env, key: envKeyOf(env) };
+}
+
+export function saveSnapshot(project: Project, parsed: ParsedProject, reads: ReadonlyMap<string, string | undefined>, diagnostics: Diagnostic[]): void {
+  const { env } = envHashes(reads);
   const snap: Snapshot = {
     format: FORMAT,
     version: TSDBT_VERSION,
@@ -129,6 +138,7 @@ export function loadSnapshot(project: Project, onLog?: (message: string, info: b
     volatileMacros: new Set(snap.volatileMacros),
     order: snap.order,
     fromSnapshot: true,
+    envKey: envKeyOf(snap.env),
   };
   return { parsed, diagnostics: snap.diagnostics };
 }

@@ -6,7 +6,7 @@ import { parseProject, type ParsedProject } from '../parse/parse-project.js';
 import type { ResourceType } from '../parse/nodes.js';
 import type { Project } from '../project/load-project.js';
 import { loadParseCache, saveParseCache } from './parse-cache.js';
-import { loadSnapshot, saveSnapshot, trackingEnvReads } from './parse-snapshot.js';
+import { envHashes, loadSnapshot, saveSnapshot, trackingEnvReads } from './parse-snapshot.js';
 
 export interface SelectOptions {
   select?: string | readonly string[] | undefined;
@@ -42,6 +42,7 @@ export async function parseWithEvents(project: Project, options: CommonOptions):
   const { value: parsed, reads } = await trackingEnvReads(project, () =>
     parseProject(project, { extractionCache: cache?.extractions, yamlCache: cache?.yaml, onLog }),
   );
+  parsed.envKey = envHashes(reads).key;
   if (useCache) {
     // The per-file cache is rewritten only when the set of files changed.
     const sameKeys = (a: ReadonlyMap<string, unknown>, b: ReadonlyMap<string, unknown>) => a.size === b.size && [...b.keys()].every((k) => a.has(k));

@@ -39,6 +39,8 @@ export interface ParsedProject {
   order: string[];
   /** Restored from target/.tsdbt/parse-snapshot.json: every parse input, env vars included, is unchanged. */
   fromSnapshot?: boolean | undefined;
+  /** Hash of the env vars read while parsing and their values (set by the caching layer). */
+  envKey?: string | undefined;
 }
 
 export interface ParseOptions {
