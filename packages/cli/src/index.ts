@@ -37,9 +37,19 @@ export async function main(argv: readonly string[], io: Output = { out: (l) => c
 
   const env = (cmd: Command) => commandEnv(cmd.optsWithGlobals() as GlobalFlags, io);
 
-  selectionOptions(program.command('run').description('build models in dependency order'))
-    .option('-x, --fail-fast', 'stop scheduling at the first failure')
-    .action(async (flags, cmd: Command) => void (exit = await runCommand(env(cmd), flags)));
+  const executing = [
+    ['run', 'build models in dependency order'],
+    ['build', 'seeds, models, snapshots and tests in dependency order; tests gate what follows'],
+    ['seed', 'load CSV seeds'],
+    ['snapshot', 'record SCD Type 2 history'],
+    ['test', 'run data tests and unit tests'],
+  ] as const;
+  for (const [name, description] of executing) {
+    const cmd = selectionOptions(program.command(name).description(description)).option('-x, --fail-fast', 'stop scheduling at the first failure');
+    if (name !== 'test' && name !== 'snapshot') cmd.option('--full-refresh', 'rebuild incremental models and seeds from scratch');
+    if (name === 'test' || name === 'build') cmd.option('--store-failures', 'keep failing test rows in an audit schema');
+    cmd.action(async (flags, c: Command) => void (exit = await runCommand(env(c), flags, name)));
+  }
   program.command('parse').description('read the project and write target/manifest.json').action(async (_f, cmd: Command) => void (exit = await parseCommand(env(cmd))));
   selectionOptions(program.command('compile').description('render SQL to target/compiled/')).action(async (flags, cmd: Command) => void (exit = await compileCommand(env(cmd), flags)));
   selectionOptions(program.command('ls').alias('list').description('list nodes'))

@@ -50,7 +50,7 @@ export function createReporter(format: 'text' | 'json', useColor: boolean, io: O
     drawProgress();
   };
   const status = (r: NodeResult) =>
-    r.status === 'success' ? c.green('OK   ') : r.status === 'error' ? c.red('ERROR') : c.yellow('SKIP ');
+    r.status === 'success' ? c.green('OK   ') : r.status === 'pass' ? c.green('PASS ') : r.status === 'warn' ? c.yellow('WARN ') : r.status === 'fail' ? c.red('FAIL ') : r.status === 'error' ? c.red('ERROR') : c.yellow('SKIP ');
   const diag = (d: Diagnostic) => {
     const where = d.location ? `${d.location.file}${d.location.line ? `:${d.location.line}` : ''}${d.location.column ? `:${d.location.column}` : ''}: ` : '';
     return `${c.yellow('warning')} ${where}${d.message}${d.hint ? `\n  ${c.dim(d.hint)}` : ''}`;
@@ -87,7 +87,12 @@ export function createReporter(format: 'text' | 'json', useColor: boolean, io: O
           running.delete(r.name);
           finished++;
           const n = String(e.index).padStart(String(e.total).length);
-          const rows = r.rowsAffected !== undefined ? ` ${r.rowsAffected.toLocaleString('en-US')} ${r.rowsAffected === 1 ? 'row' : 'rows'}` : '';
+          const rows =
+            r.failures !== undefined && r.status !== 'pass'
+              ? ` ${r.failures.toLocaleString('en-US')} failing ${r.failures === 1 ? 'row' : 'rows'}`
+              : r.rowsAffected !== undefined
+                ? ` ${r.rowsAffected.toLocaleString('en-US')} ${r.rowsAffected === 1 ? 'row' : 'rows'}`
+                : '';
           const time = r.status === 'skipped' ? '' : c.dim(` ${r.executionTime.toFixed(2)}s`);
           const what = r.status === 'skipped' ? c.dim(r.message) : `${r.materialization.padEnd(9)} ${r.relationName ?? r.name}`;
           print(`  ${n} of ${e.total} ${status(r)} ${r.status === 'skipped' ? `${r.name} ${what}` : what}${rows}${time}`);
@@ -98,16 +103,18 @@ export function createReporter(format: 'text' | 'json', useColor: boolean, io: O
           clearProgress();
           progress = '';
           const count = (s: string) => e.results.filter((r) => r.status === s).length;
-          const failed = e.results.filter((r) => r.status === 'error');
+          const failed = e.results.filter((r) => r.status === 'error' || r.status === 'fail' || r.status === 'warn');
           for (const r of failed) {
             io.out('');
-            io.out(`${c.red('Failed')} ${c.bold(r.name)} (${r.originalFilePath})`);
+            io.out(`${r.status === 'warn' ? c.yellow('Warning in') : c.red('Failed')} ${c.bold(r.name)} (${r.originalFilePath})`);
             for (const line of r.message.split('\n')) io.out(`  ${line}`);
             if (r.compiledPath) io.out(c.dim(`  compiled SQL: ${r.compiledPath}`));
           }
           if (e.results.length === 0) break;
           io.out('');
-          const summary = `Finished ${plural(e.results.length, 'node')} in ${e.elapsedSeconds.toFixed(2)}s: ${count('success')} ok, ${count('error')} failed, ${count('skipped')} skipped`;
+          const tests = count('pass') + count('fail') + count('warn');
+          const testPart = tests ? `, ${count('pass')} passed, ${count('warn')} warned, ${count('fail')} failed tests` : '';
+          const summary = `Finished ${plural(e.results.length, 'node')} in ${e.elapsedSeconds.toFixed(2)}s: ${count('success')} ok, ${count('error')} failed, ${count('skipped')} skipped${testPart}`;
           io.out(e.success ? c.green(summary) : c.red(summary));
           break;
         }

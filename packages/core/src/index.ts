@@ -1,6 +1,7 @@
 // @tsdbt/core public API.
 export type * from './adapter/types.js';
 export type * from './parse/nodes.js';
+export { isSqlNode, isRefable } from './parse/nodes.js';
 export { TsdbtError, isTsdbtError, closestNames, didYouMean } from './errors.js';
 export type { ErrorKind, ErrorLocation } from './errors.js';
 
@@ -19,10 +20,11 @@ export type { SelectionOptions, SelectionExpr } from './graph/select.js';
 export type { NodeGraph } from './graph/node-graph.js';
 export { resolveAdapter } from './adapter/resolve-adapter.js';
 export type { RunEvent, NodeResult, NodeStatus, EventHandler } from './execute/events.js';
+export type { NodeHandler, NodeOutcome, NodeRunContext, RunFlags } from './execute/node-handler.js';
 export { TemplateEngine, jinjaFunction } from './template/engine.js';
 
 // Commands
-export { run } from './api/run.js';
+export { run, build, seed, snapshot, test } from './api/run.js';
 export type { RunOptions, RunResult } from './api/run.js';
 export { parse, compile, list } from './api/compile.js';
 export type { ParseResult, CompileResult, ListedNode } from './api/compile.js';

@@ -53,10 +53,24 @@ export async function parseWithEvents(project: Project, options: CommonOptions):
   return parsed;
 }
 
-/** Selected ids in topological order. Warns (as a diagnostic event) about selectors matching nothing. */
-export function selectInOrder(parsed: ParsedProject, options: SelectOptions & CommonOptions, defaultTypes?: readonly ResourceType[]): string[] {
-  const sel: SelectionOptions = { select: options.select, exclude: options.exclude, resourceTypes: options.resourceTypes ?? defaultTypes };
+/**
+ * Selected ids in topological order. Warns (as a diagnostic event) about selectors matching nothing.
+ * `withTests`: also the tests attached to a selected node (dbt's eager indirect selection).
+ */
+export function selectInOrder(parsed: ParsedProject, options: SelectOptions & CommonOptions, defaultTypes?: readonly ResourceType[], extra: { withTests?: boolean } = {}): string[] {
+  const types = options.resourceTypes ?? defaultTypes;
+  const sel: SelectionOptions = { select: options.select, exclude: options.exclude, resourceTypes: types };
   const chosen = selectNodes(parsed.graph, sel);
+  if (extra.withTests && options.select !== undefined) {
+    const excluded = options.exclude === undefined ? new Set<string>() : selectNodes(parsed.graph, { select: options.exclude });
+    const direct = selectNodes(parsed.graph, { select: options.select, exclude: options.exclude });
+    for (const id of direct) {
+      for (const child of parsed.graph.outNeighbors(id)) {
+        const kind = parsed.nodes.get(child)?.resourceType;
+        if ((kind === 'test' || kind === 'unit_test') && !excluded.has(child) && (!types || types.includes(kind))) chosen.add(child);
+      }
+    }
+  }
   for (const term of unmatchedSelectors(parsed.graph, sel)) {
     options.onEvent?.({ type: 'diagnostic', diagnostic: { level: 'warn', message: `selector \`${term}\` matched nothing` } });
   }

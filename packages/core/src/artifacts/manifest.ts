@@ -29,8 +29,16 @@ function nodeEntry(node: GraphNode, relationName: string | undefined, compiled?:
   if (node.resourceType === 'source') {
     return { ...common, source_name: node.sourceName, source_description: node.sourceDescription, identifier: node.identifier, loaded_at_field: node.loadedAtField ?? null, freshness: node.freshness ?? null };
   }
+  if (node.resourceType === 'seed') {
+    return { ...common, alias: node.relation?.identifier ?? node.name, checksum: { name: 'path', checksum: node.checksum }, root_path: node.absPath, depends_on: { nodes: [], macros: [] } };
+  }
+  if (node.resourceType === 'unit_test') {
+    return { ...common, model: node.model, given: node.given, expect: node.expect, depends_on: { nodes: [], macros: [] } };
+  }
+  const extra = node.resourceType === 'test' ? { test_metadata: node.testMetadata ?? null, column_name: node.columnName ?? null, attached_node: node.attachedNode ?? null } : {};
   return {
     ...common,
+    ...extra,
     alias: node.relation?.identifier ?? node.name,
     raw_code: node.rawCode,
     language: 'sql',

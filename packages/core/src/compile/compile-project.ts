@@ -5,7 +5,7 @@ import path from 'node:path';
 import type { Dialect } from '../adapter/types.js';
 import { TSDBT_VERSION } from '../artifacts/metadata.js';
 import { TsdbtError } from '../errors.js';
-import type { ModelNode, GraphNode } from '../parse/nodes.js';
+import { isRefable, isSqlNode, type GraphNode, type ModelNode, type RefableNode, type SqlNode } from '../parse/nodes.js';
 import { refFromArgs } from '../parse/model.js';
 import { nodeForTemplates } from '../parse/relations.js';
 import type { ParsedProject } from '../parse/parse-project.js';
@@ -17,7 +17,7 @@ import { RelationValue, ephemeralCteName } from './relation.js';
 
 export interface CompiledModel {
   uniqueId: string;
-  node: ModelNode;
+  node: SqlNode;
   /** The model's own SQL after rendering (ephemeral refs point at CTE names). */
   bodySql: string;
   /** What runs in the warehouse: bodySql with ephemeral CTEs injected. */
@@ -41,7 +41,8 @@ export interface CompileOptions {
   /** Write target/compiled/… files (default true). */
   writeFiles?: boolean | undefined;
   /** Extra context for every render (is_incremental etc. at run time). */
-  extraContext?: ((node: ModelNode) => TemplateContext) | undefined;
+  /** Run-time context for a node (undefined when the compile-time context applies: then it can be cached). */
+  extraContext?: ((node: SqlNode) => TemplateContext | undefined) | undefined;
 }
 
 export interface CompiledProject {
@@ -75,7 +76,7 @@ export class Compiler {
   constructor(
     private readonly parsed: ParsedProject,
     private readonly dialect: Dialect,
-    private readonly extraContext?: (node: ModelNode) => TemplateContext,
+    private readonly extraContext?: (node: SqlNode) => TemplateContext | undefined,
     /** Bodies from earlier runs, reused when their key still matches. */
     private readonly previous?: ReadonlyMap<string, BodyCacheEntry>,
     /** The project is byte-for-byte what `previous` was rendered from: skip computing keys. */
@@ -93,10 +94,21 @@ export class Compiler {
    * What a model's rendered SQL depends on: its file, its config and relation, the relations its
    * refs and sources resolve to, and everything global (macros, vars, target, project config).
    */
-  private bodyKey(node: ModelNode): string {
+  private refables: Map<string, RefableNode> | undefined;
+
+  /** The model, seed or snapshot `ref(name)` points at. */
+  refTarget(name: string): RefableNode | undefined {
+    if (!this.refables) {
+      this.refables = new Map();
+      for (const n of this.parsed.nodes.values()) if (isRefable(n)) this.refables.set(n.name, n);
+    }
+    return this.refables.get(name);
+  }
+
+  private bodyKey(node: SqlNode): string {
     const deps: string[] = [];
     for (const r of node.refs) {
-      const n = this.parsed.nodes.get(`model.${node.packageName}.${r.name}`);
+      const n = this.refTarget(r.name);
       deps.push(n ? String(this.relationOf(n)) : `?${r.name}`);
     }
     for (const s of node.sources) {
@@ -115,12 +127,11 @@ export class Compiler {
     return RelationValue.of(this.dialect, node.relation, node.resourceType === 'model' && node.config.materialized === 'view' ? 'view' : 'table');
   }
 
-  private context(node: ModelNode): TemplateContext {
+  private context(node: SqlNode, extra: TemplateContext | undefined): TemplateContext {
     const { parsed } = this;
     const file = node.originalFilePath;
     const byName = (name: string) => {
-      const id = `model.${node.packageName}.${name}`;
-      const target = parsed.nodes.get(id);
+      const target = this.refTarget(name);
       if (!target) throw new TsdbtError('ref', `model \`${node.name}\` refers to \`${name}\`, which does not exist`, { location: { file } });
       return target;
     };
@@ -147,15 +158,16 @@ export class Compiler {
       this: this.relationOf(node),
       model: nodeForTemplates(node),
       is_incremental: jinjaFunction(() => false),
-      ...this.extraContext?.(node),
+      ...extra,
     };
   }
 
   /** The model's rendered SQL, without injected CTEs (memoised, and reused from earlier runs when its key matches). */
-  body(node: ModelNode): string {
+  body(node: SqlNode): string {
     const done = this.bodies.get(node.uniqueId);
     if (done !== undefined) return done;
-    const cacheable = !this.extraContext && !this.isVolatile(node);
+    const extra = this.extraContext?.(node);
+    const cacheable = extra === undefined && !this.isVolatile(node);
     const prev = cacheable ? this.previous?.get(node.uniqueId) : undefined;
     const key = cacheable ? (this.trustPrevious && prev ? prev.key : this.bodyKey(node)) : '';
     if (prev && prev.key === key && Object.entries(prev.env).every(([name, h]) => envHash(this.parsed.project.env[name]) === h)) {
@@ -165,7 +177,7 @@ export class Compiler {
     }
     this.currentFile = node.originalFilePath;
     this.envReads = {};
-    const ctx = this.context(node);
+    const ctx = this.context(node, extra);
     const ex = this.extraction(node);
     const sql = ex.simple && !this.overridden ? renderSimple(ex, ctx, node.originalFilePath) : this.parsed.engine.render(node.originalFilePath, node.rawCode, ctx);
     this.bodies.set(node.uniqueId, sql);
@@ -174,12 +186,12 @@ export class Compiler {
   }
 
   /** Output that may differ between renders of the same text (now(), log(), run_query …) is never cached. */
-  private isVolatile(node: ModelNode): boolean {
+  private isVolatile(node: SqlNode): boolean {
     return node.volatile;
   }
 
   /** Static extraction of a model (a parse restored from a snapshot has none: scan on demand). */
-  private extraction(node: ModelNode): StaticExtraction {
+  private extraction(node: SqlNode): StaticExtraction {
     let ex = this.parsed.extractions.get(node.checksum);
     if (!ex) this.parsed.extractions.set(node.checksum, (ex = extractStatic(node.rawCode)));
     return ex;
@@ -193,12 +205,12 @@ export class Compiler {
   }
 
   /** Ephemeral ancestors reachable through ephemeral models only, in dependency order. */
-  ephemeralsOf(node: ModelNode): ModelNode[] {
+  ephemeralsOf(node: SqlNode): ModelNode[] {
     const out: ModelNode[] = [];
     const seen = new Set<string>();
     const { graph } = this.parsed;
-    const parentsOf = (id: string, n: ModelNode) =>
-      graph.hasNode(id) ? graph.inNeighbors(id) : n.refs.map((r) => `model.${n.packageName}.${r.name}`).filter((p) => graph.hasNode(p));
+    const parentsOf = (id: string, n: SqlNode) =>
+      graph.hasNode(id) ? graph.inNeighbors(id) : n.refs.map((r) => this.refTarget(r.name)?.uniqueId ?? '').filter((p) => graph.hasNode(p));
     const visit = (id: string) => {
       for (const parent of parentsOf(id, node)) {
         const p = this.parsed.graph.getNodeAttributes(parent).node;
@@ -212,10 +224,10 @@ export class Compiler {
     return out;
   }
 
-  compile(node: ModelNode): CompiledModel {
+  compile(node: SqlNode): CompiledModel {
     const bodySql = this.body(node);
     const ephemerals = this.ephemeralsOf(node);
-    const fromCache = (n: ModelNode) => this.previous?.get(n.uniqueId) !== undefined && this.previous.get(n.uniqueId) === this.entries.get(n.uniqueId);
+    const fromCache = (n: SqlNode) => this.previous?.get(n.uniqueId) !== undefined && this.previous.get(n.uniqueId) === this.entries.get(n.uniqueId);
     const compiledSql = ephemerals.length ? injectCtes(bodySql, ephemerals.map((e) => ({ name: ephemeralCteName(e.name), sql: this.body(e) }))) : bodySql;
     return {
       uniqueId: node.uniqueId,
@@ -223,10 +235,17 @@ export class Compiler {
       bodySql,
       compiledSql,
       ephemerals: ephemerals.map((e) => e.uniqueId),
-      compiledPath: path.posix.join(this.parsed.project.config.targetPath, 'compiled', node.packageName, node.originalFilePath),
+      compiledPath: compiledPathOf(this.parsed.project.config.targetPath, node),
       reused: fromCache(node) && ephemerals.every(fromCache),
     };
   }
+}
+
+/** Models and singular tests keep their file path; several nodes per file (generic tests, snapshots) get `<dir>/<name>.sql`. */
+export function compiledPathOf(targetPath: string, node: SqlNode): string {
+  const own = node.resourceType === 'model' || (node.resourceType === 'test' && node.testType === 'singular');
+  const rel = own ? node.originalFilePath : path.posix.join(path.posix.dirname(node.originalFilePath), `${node.name}.sql`);
+  return path.posix.join(targetPath, 'compiled', node.packageName, rel);
 }
 
 export function compileProject(parsed: ParsedProject, options: CompileOptions): CompiledProject {
@@ -235,7 +254,7 @@ export function compileProject(parsed: ParsedProject, options: CompileOptions): 
   const models = new Map<string, CompiledModel>();
   for (const id of ids) {
     const node = parsed.nodes.get(id);
-    if (!node || node.resourceType !== 'model') continue;
+    if (!node || !isSqlNode(node)) continue;
     models.set(id, compiler.compile(node));
   }
   if (options.writeFiles !== false) writeCompiledFiles(parsed.project.projectDir, models.values());

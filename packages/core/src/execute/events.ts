@@ -1,7 +1,8 @@
 // Progress as an event stream: the CLI, a JSON log and library users each render it their own way.
 import type { Diagnostic } from '../project/diagnostics.js';
 
-export type NodeStatus = 'success' | 'error' | 'skipped';
+/** dbt's statuses: models, seeds, snapshots succeed or error; tests pass, warn or fail. */
+export type NodeStatus = 'success' | 'error' | 'skipped' | 'pass' | 'warn' | 'fail';
 
 export interface NodeResult {
   uniqueId: string;
@@ -14,6 +15,8 @@ export interface NodeResult {
   relationName?: string | undefined;
   /** Rows written, where the warehouse reports it. */
   rowsAffected?: number | undefined;
+  /** Tests: number of failing rows. */
+  failures?: number | undefined;
   executionTime: number;
   startedAt: string;
   completedAt: string;

@@ -4,6 +4,7 @@ import type { CompiledModel } from '../compile/compile-project.js';
 import { planTable } from '../plan/materializations/table.js';
 import { planView } from '../plan/materializations/view.js';
 import { BACKUP_SUFFIX, TEMP_SUFFIX, type MaterializationPlan } from '../plan/plan.js';
+import type { NodeRunContext } from './node-handler.js';
 import { runStatements } from './session.js';
 
 /** What exists in the warehouse, by `schema.identifier` (lower-cased where the engine folds case). */
@@ -25,6 +26,7 @@ export class RelationCache {
 export class UnsupportedMaterialization extends Error {}
 
 export function planModel(dialect: Dialect, model: CompiledModel, cache: RelationCache): MaterializationPlan {
+  if (model.node.resourceType !== 'model') throw new Error(`internal: planModel on ${model.node.uniqueId}`);
   const rel = model.node.relation!;
   const leftovers = [TEMP_SUFFIX, BACKUP_SUFFIX]
     .map((s) => ({ identifier: `${rel.identifier}${s}`, kind: cache.get({ ...rel, identifier: `${rel.identifier}${s}` }) }))
@@ -40,7 +42,7 @@ export function planModel(dialect: Dialect, model: CompiledModel, cache: Relatio
   }
 }
 
-export async function materialize(conn: Connection, dialect: Dialect, model: CompiledModel, cache: RelationCache): Promise<{ rows?: number | undefined }> {
+export async function materialize(conn: Connection, dialect: Dialect, model: CompiledModel, cache: RelationCache, _ctx?: NodeRunContext): Promise<{ rows?: number | undefined; message?: string | undefined }> {
   const plan = planModel(dialect, model, cache);
   const counts = await runStatements(conn, plan.statements.map((s) => s.sql), dialect.capabilities.transactionalDdl);
   const rel = model.node.relation!;

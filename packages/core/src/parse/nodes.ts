@@ -1,7 +1,7 @@
 // Parsed resources: plain data, the input to graph building, selection and compilation.
 import type { RelationRef } from '../adapter/types.js';
 
-export type ResourceType = 'model' | 'source' | 'seed' | 'snapshot' | 'test' | 'analysis';
+export type ResourceType = 'model' | 'source' | 'seed' | 'snapshot' | 'test' | 'unit_test' | 'analysis';
 
 /** Position in a source file, 1-based. */
 export interface SourcePosition {
@@ -66,19 +66,64 @@ interface NodeBase {
   relation?: RelationRef | undefined;
 }
 
-export interface ModelNode extends NodeBase {
-  resourceType: 'model';
+/** A node whose SQL is a template: models, snapshots and tests. */
+export interface SqlNodeBase extends NodeBase {
   rawCode: string;
   /** sha256 of the file contents. */
   checksum: string;
   refs: RefCall[];
   sources: SourceCall[];
-  /** Macro names the model calls directly (found statically). */
+  /** Macro names the template calls directly (found statically). */
   macros: string[];
   /** True when ref/source/config could not all be found statically and parse rendered the template. */
   renderedAtParse: boolean;
   /** Rendering may give different SQL for the same inputs (now(), log(), run_query … directly or via macros): never cached. */
   volatile: boolean;
+}
+
+export interface ModelNode extends SqlNodeBase {
+  resourceType: 'model';
+}
+
+/** `{% snapshot name %}…{% endsnapshot %}`: rawCode is the select inside the block. */
+export interface SnapshotNode extends SqlNodeBase {
+  resourceType: 'snapshot';
+}
+
+/** A CSV file loaded by `tsdbt seed`. */
+export interface SeedNode extends NodeBase {
+  resourceType: 'seed';
+  /** size+mtime of the CSV (its contents are never read at parse time). */
+  checksum: string;
+  absPath: string;
+}
+
+export interface TestMetadata {
+  /** Generic test name: `unique`, `not_null`, `accepted_values`, `relationships`, or a custom `{% test %}`. */
+  name: string;
+  namespace?: string | undefined;
+  /** Arguments of the test macro besides `model` (column_name, values, to, field …). */
+  kwargs: Record<string, unknown>;
+}
+
+/** A data test: generic (from YAML) or singular (tests/**\/*.sql). The rendered SQL selects failing rows. */
+export interface TestNode extends SqlNodeBase {
+  resourceType: 'test';
+  testType: 'generic' | 'singular';
+  testMetadata?: TestMetadata | undefined;
+  columnName?: string | undefined;
+  /** The model, seed, snapshot or source a generic test is defined on. */
+  attachedNode?: string | undefined;
+}
+
+/** dbt 1.8 unit test: fixed inputs for a model's refs/sources and the rows it must return. */
+export interface UnitTestNode extends NodeBase {
+  resourceType: 'unit_test';
+  /** uniqueId of the model under test. */
+  model: string;
+  given: Array<{ input: string; rows?: unknown; format?: string | undefined }>;
+  expect: { rows?: unknown; format?: string | undefined };
+  overrides?: Record<string, unknown> | undefined;
 }
 
 export interface SourceNode extends NodeBase {
@@ -91,7 +136,21 @@ export interface SourceNode extends NodeBase {
   freshness?: unknown;
 }
 
-export type GraphNode = ModelNode | SourceNode;
+export type GraphNode = ModelNode | SourceNode | SeedNode | SnapshotNode | TestNode | UnitTestNode;
+
+/** Nodes whose SQL is a template. */
+export type SqlNode = ModelNode | SnapshotNode | TestNode;
+
+/** Nodes that `ref()` can name. */
+export type RefableNode = ModelNode | SeedNode | SnapshotNode;
+
+export function isSqlNode(n: GraphNode): n is SqlNode {
+  return n.resourceType === 'model' || n.resourceType === 'snapshot' || n.resourceType === 'test';
+}
+
+export function isRefable(n: GraphNode): n is RefableNode {
+  return n.resourceType === 'model' || n.resourceType === 'seed' || n.resourceType === 'snapshot';
+}
 
 export interface MacroDef {
   uniqueId: string;

@@ -13,9 +13,13 @@ import { TemplateEngine } from '../template/engine.js';
 import { extractStatic, type StaticExtraction } from '../template/static-extract.js';
 import { finalizeConfig, folderConfigFor, mergeConfig, validateConfigKeys, validateFolderTree, type RawConfig } from './config.js';
 import { recordingFunctions, scanModel } from './model.js';
-import type { GraphNode, MacroDef, ModelNode, SourceNode } from './nodes.js';
+import { isRefable, isSqlNode, type GraphNode, type MacroDef, type ModelNode, type RefCall, type SourceCall, type SourceNode } from './nodes.js';
 import { locateEntry, parsePropertiesFile, type NodePatch, type SourceTableDef } from './properties.js';
 import { resolveRelations } from './relations.js';
+import type { ParseKindContext } from './kind-context.js';
+import { parseSeeds } from './seed.js';
+import { parseSnapshots } from './snapshot.js';
+import { parseDataTests } from './data-test.js';
 
 export interface ParsedProject {
   project: Project;
@@ -222,42 +226,66 @@ export async function parseProject(project: Project, options: ParseOptions = {})
     (config.enabled ? nodes : disabled).set(node.uniqueId, node);
   }
 
+  // Seeds and snapshots: ref() targets like models.
+  const addNode = (n: GraphNode) => (n.config.enabled ? nodes : disabled).set(n.uniqueId, n);
+  const recordingContext = (record: { refs: RefCall[]; sources: SourceCall[]; configs: RawConfig[] }, file: string) => {
+    currentFile = file;
+    return { ...base, ...recordingFunctions(record, file), this: thisPlaceholder };
+  };
+  const kindCtx: ParseKindContext = { project, engine, diagnostics: d, patches, extractions, extractionCache: options.extractionCache, refMacros, volatileMacros, recordingContext };
+  for (const n of parseSeeds(kindCtx)) addNode(n);
+  for (const n of parseSnapshots(kindCtx)) addNode(n);
+
   resolveRelations(project, engine, nodes.values());
 
-  // Graph: nodes, then edges from refs and sources.
+  // Data tests need every node they can be attached to.
+  for (const n of parseDataTests(kindCtx, nodes, sourceDefs)) addNode(n);
+  resolveRelations(project, engine, [...nodes.values()].filter((n) => n.resourceType === 'test' || n.resourceType === 'unit_test'));
+
+  // Graph: nodes, then edges from refs, sources and test attachments.
   const graph = createNodeGraph();
   for (const node of nodes.values()) graph.addNode(node.uniqueId, { node });
-  const enabledModels = [...nodes.values()].filter((n): n is ModelNode => n.resourceType === 'model');
-  const modelNames = new Map(enabledModels.map((m) => [m.name, m]));
-  for (const model of enabledModels) {
-    for (const ref of model.refs) {
-      const target = modelNames.get(ref.name);
-      const loc = { file: model.originalFilePath, line: ref.position?.line, column: ref.position?.column };
+  const refables = new Map<string, GraphNode>();
+  for (const n of nodes.values()) if (isRefable(n)) refables.set(n.name, n);
+  const kindName = (n: GraphNode) => (n.resourceType === 'test' ? 'test' : n.resourceType === 'snapshot' ? 'snapshot' : 'model');
+  for (const node of nodes.values()) {
+    if (node.resourceType === 'unit_test') {
+      if (graph.hasNode(node.model)) graph.addEdge(node.model, node.uniqueId);
+      continue;
+    }
+    if (!isSqlNode(node)) continue;
+    const what = `${kindName(node)} \`${node.name}\``;
+    for (const ref of node.refs) {
+      const target = refables.get(ref.name);
+      const loc = { file: node.originalFilePath, line: ref.position?.line, column: ref.position?.column };
       if (ref.package && ref.package !== projectName) {
-        throw new TsdbtError('ref', `ref('${ref.package}', '${ref.name}') in model \`${model.name}\` names package \`${ref.package}\`, which is not installed`, { location: loc, hint: `this project is \`${projectName}\`` });
+        throw new TsdbtError('ref', `ref('${ref.package}', '${ref.name}') in ${what} names package \`${ref.package}\`, which is not installed`, { location: loc, hint: `this project is \`${projectName}\`` });
       }
       if (!target) {
-        const off = [...disabled.values()].find((n) => n.resourceType === 'model' && n.name === ref.name);
+        const off = [...disabled.values()].find((n) => isRefable(n) && n.name === ref.name);
         if (off) {
-          throw new TsdbtError('ref', `model \`${model.name}\` refers to \`${ref.name}\`, which is disabled`, { location: loc, hint: `enable ${off.originalFilePath} or remove the ref` });
+          throw new TsdbtError('ref', `${what} refers to \`${ref.name}\`, which is disabled`, { location: loc, hint: `enable ${off.originalFilePath} or remove the ref` });
         }
-        const hint = didYouMean(ref.name, modelNames.keys());
-        throw new TsdbtError('ref', `model \`${model.name}\` refers to \`${ref.name}\`, which does not exist`, { location: loc, hint: hint ?? 'check the file name under models/ (a ref uses the file name without .sql)' });
+        const hint = didYouMean(ref.name, refables.keys());
+        throw new TsdbtError('ref', `${what} refers to \`${ref.name}\`, which does not exist`, { location: loc, hint: hint ?? 'check the file name under models/ (a ref uses the file name without .sql)' });
       }
-      if (target.uniqueId !== model.uniqueId && !graph.hasEdge(target.uniqueId, model.uniqueId)) graph.addEdge(target.uniqueId, model.uniqueId);
-      if (target.uniqueId === model.uniqueId) {
-        throw new TsdbtError('cycle', `model \`${model.name}\` refers to itself`, { location: loc, hint: 'use {{ this }} to refer to the model\'s own relation' });
+      if (target.uniqueId === node.uniqueId) {
+        throw new TsdbtError('cycle', `${what} refers to itself`, { location: loc, hint: "use {{ this }} to refer to the model's own relation" });
       }
+      if (!graph.hasEdge(target.uniqueId, node.uniqueId)) graph.addEdge(target.uniqueId, node.uniqueId);
     }
-    for (const s of model.sources) {
+    for (const s of node.sources) {
       const src = sourcesByKey.get(`${s.source}.${s.table}`);
-      const loc = { file: model.originalFilePath, line: s.position?.line, column: s.position?.column };
+      const loc = { file: node.originalFilePath, line: s.position?.line, column: s.position?.column };
       if (!src) {
         const hint = didYouMean(`${s.source}.${s.table}`, sourcesByKey.keys());
-        throw new TsdbtError('ref', `model \`${model.name}\` uses source('${s.source}', '${s.table}'), which is not defined`, { location: loc, hint: hint ?? 'declare it under `sources:` in a properties .yml file' });
+        throw new TsdbtError('ref', `${what} uses source('${s.source}', '${s.table}'), which is not defined`, { location: loc, hint: hint ?? 'declare it under `sources:` in a properties .yml file' });
       }
-      if (!src.config.enabled) throw new TsdbtError('ref', `model \`${model.name}\` uses source \`${s.source}.${s.table}\`, which is disabled`, { location: loc });
-      if (!graph.hasEdge(src.uniqueId, model.uniqueId)) graph.addEdge(src.uniqueId, model.uniqueId);
+      if (!src.config.enabled) throw new TsdbtError('ref', `${what} uses source \`${s.source}.${s.table}\`, which is disabled`, { location: loc });
+      if (!graph.hasEdge(src.uniqueId, node.uniqueId)) graph.addEdge(src.uniqueId, node.uniqueId);
+    }
+    if (node.resourceType === 'test' && node.attachedNode && graph.hasNode(node.attachedNode) && !graph.hasEdge(node.attachedNode, node.uniqueId)) {
+      graph.addEdge(node.attachedNode, node.uniqueId);
     }
   }
   let order: string[];

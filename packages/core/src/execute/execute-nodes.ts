@@ -1,0 +1,189 @@
+// Run selected nodes of any kind in DAG order: models, seeds, snapshots, tests. A failure (or an
+// error-severity test failure) skips everything downstream.
+import { buildManifest, writeManifest } from '../artifacts/manifest.js';
+import { newInvocationId } from '../artifacts/metadata.js';
+import { buildRunResults, writeRunResults } from '../artifacts/run-results.js';
+import { Compiler, writeCompiledFiles, type CompiledModel } from '../compile/compile-project.js';
+import type { TemplateContext } from '../compile/base-context.js';
+import { jinjaFunction } from '../template/engine.js';
+import type { Adapter } from '../adapter/types.js';
+import type { BodyCacheEntry } from '../compile/compile-project.js';
+import type { GraphNode, SqlNode } from '../parse/nodes.js';
+import type { ParsedProject } from '../parse/parse-project.js';
+import type { Project } from '../project/load-project.js';
+import type { EventHandler, NodeResult } from './events.js';
+import { RelationCache } from './materialize.js';
+import type { NodeHandler, NodeOutcome, RunFlags } from './node-handler.js';
+import { redact } from './redact.js';
+import { runModel } from './run-model.js';
+import { runSeed } from './run-seed.js';
+import { runSnapshot } from './run-snapshot.js';
+import { runTest, runUnitTest } from './run-test.js';
+import { schedule } from './scheduler.js';
+import { openSession } from './session.js';
+
+const HANDLERS: Partial<Record<GraphNode['resourceType'], NodeHandler>> = {
+  model: runModel,
+  seed: runSeed,
+  snapshot: runSnapshot,
+  test: runTest,
+  unit_test: runUnitTest,
+};
+
+export interface ExecuteOptions {
+  command: string;
+  threads: number;
+  failFast?: boolean | undefined;
+  signal?: AbortSignal | undefined;
+  fullRefresh?: boolean | undefined;
+  storeFailures?: boolean | undefined;
+  adapters?: readonly Adapter[] | undefined;
+  onEvent?: EventHandler | undefined;
+  /** Rendered bodies from earlier runs (see api/compile-cache.ts). */
+  cachedBodies?: ReadonlyMap<string, BodyCacheEntry> | undefined;
+  trustCache?: boolean | undefined;
+  /** Extra fields for run_results.json `args`. */
+  args?: Record<string, unknown> | undefined;
+}
+
+export interface ExecuteResult {
+  success: boolean;
+  results: NodeResult[];
+  elapsedSeconds: number;
+  invocationId: string;
+  runResultsPath: string;
+  compiler: Compiler;
+}
+
+/** Statuses that stop downstream nodes. */
+const FAILED = new Set(['error', 'fail']);
+
+export async function executeNodes(project: Project, parsed: ParsedProject, order: readonly string[], options: ExecuteOptions): Promise<ExecuteResult> {
+  const started = performance.now();
+  const invocationId = newInvocationId();
+  const { threads } = options;
+  const session = await openSession(project, options.adapters, threads);
+  const { dialect } = session;
+  const relations = new RelationCache();
+  const flags: RunFlags = { fullRefresh: options.fullRefresh ?? false, storeFailures: options.storeFailures ?? false, command: options.command };
+  // Run-time template context: only incremental models see a different is_incremental() than at compile time.
+  const runContext = (node: SqlNode): TemplateContext | undefined => {
+    if (node.resourceType !== 'model' || node.config.materialized !== 'incremental') return undefined;
+    const exists = relations.get(node.relation!) === 'table';
+    const full = flags.fullRefresh && node.config.full_refresh !== false;
+    return { is_incremental: jinjaFunction(() => exists && !full), should_full_refresh: jinjaFunction(() => full) };
+  };
+  const compiler = new Compiler(parsed, dialect, runContext, options.cachedBodies, options.trustCache);
+  const compiled = new Map<string, CompiledModel>();
+  const results: NodeResult[] = [];
+  const total = order.length;
+  let index = 0;
+  const emit = options.onEvent ?? (() => undefined);
+  const count = (t: string) => [...parsed.nodes.values()].filter((n) => n.resourceType === t).length;
+  emit({
+    type: 'run_started',
+    command: options.command,
+    total,
+    threads,
+    target: project.target.name,
+    adapter: session.adapter.type,
+    project: { models: count('model'), sources: count('source'), macros: parsed.macros.size },
+  });
+
+  // Ctrl-C: stop scheduling and interrupt running statements; their transactions roll back.
+  const onAbort = () => void session.pool.cancelAll();
+  options.signal?.addEventListener('abort', onAbort, { once: true });
+  try {
+    // What already exists, per schema: listed once up front.
+    const listed = new Set<string>();
+    const schemasMade = new Set<string>();
+    await session.pool.withConnection(async (conn) => {
+      for (const id of order) {
+        const rel = parsed.nodes.get(id)!.relation;
+        if (!rel) continue;
+        const key = `${rel.database ?? ''}.${rel.schema}`;
+        if (listed.has(key)) continue;
+        listed.add(key);
+        for (const r of await session.introspector.listRelations(conn, rel.schema, rel.database)) relations.set(r.schema, r.identifier, r.kind);
+      }
+    });
+    // Schemas are created one at a time (concurrent CREATE SCHEMA can conflict in DuckDB).
+    let schemaLock: Promise<void> = Promise.resolve();
+    const ensureSchema = (conn: import('../adapter/types.js').Connection) => (schema: string, database?: string) => {
+      const key = `${database ?? ''}.${schema}`;
+      if (schemasMade.has(key)) return schemaLock;
+      schemasMade.add(key);
+      schemaLock = schemaLock.then(() => conn.execute(dialect.createSchema(schema, database)).then(() => undefined));
+      return schemaLock;
+    };
+
+    const nodeOf = (id: string) => parsed.nodes.get(id)!;
+    const base = (node: GraphNode, slot: number) => ({
+      uniqueId: node.uniqueId,
+      name: node.name,
+      resourceType: node.resourceType,
+      materialization: node.resourceType === 'model' ? node.config.materialized : node.resourceType,
+      relationName: node.relation && node.resourceType !== 'test' && node.resourceType !== 'unit_test' ? dialect.relationName(node.relation) : undefined,
+      originalFilePath: node.originalFilePath,
+      threadId: `Thread-${slot}`,
+    });
+    const push = (r: NodeResult) => {
+      results.push(r);
+      emit({ type: 'node_finished', result: r, index: results.length, total });
+    };
+
+    await schedule(parsed.graph, new Set(order), order, { threads, failFast: options.failFast, signal: options.signal }, {
+      run: async (id, slot) => {
+        const node = nodeOf(id);
+        const b = base(node, slot);
+        emit({ type: 'node_started', uniqueId: id, name: node.name, materialization: b.materialization, relationName: b.relationName, index: ++index, total });
+        const startedAt = new Date();
+        const t0 = performance.now();
+        const handler = HANDLERS[node.resourceType];
+        let outcome: NodeOutcome;
+        if (!handler) outcome = { status: 'error', message: `cannot run a ${node.resourceType}` };
+        else {
+          try {
+            outcome = await session.pool.withConnection((conn) =>
+              handler(node, { project, parsed, dialect, introspector: session.introspector, conn, compiler, relations, flags, ensureSchema: ensureSchema(conn) }),
+            );
+          } catch (e) {
+            outcome = { status: 'error', message: (e as Error).message };
+          }
+        }
+        if (outcome.compiled) compiled.set(id, outcome.compiled);
+        push({
+          ...b,
+          status: outcome.status,
+          message: redact(project, outcome.message),
+          rowsAffected: outcome.rowsAffected,
+          failures: outcome.failures,
+          executionTime: (performance.now() - t0) / 1000,
+          startedAt: startedAt.toISOString(),
+          completedAt: new Date().toISOString(),
+          compiledPath: outcome.compiled?.compiledPath,
+          compiledSql: outcome.compiled?.compiledSql,
+        });
+        return FAILED.has(outcome.status) ? 'error' : 'success';
+      },
+      skip: (id, reason) => {
+        const node = nodeOf(id);
+        const cause = reason.upstream ? parsed.nodes.get(reason.upstream)?.name : undefined;
+        const now = new Date().toISOString();
+        push({ ...base(node, 0), status: 'skipped', message: cause ? `skipped: upstream \`${cause}\` did not succeed` : 'skipped: run stopped', executionTime: 0, startedAt: now, completedAt: now });
+      },
+    });
+  } finally {
+    options.signal?.removeEventListener('abort', onAbort);
+    await session.close();
+  }
+
+  writeCompiledFiles(project.projectDir, compiled.values());
+  const elapsedSeconds = (performance.now() - started) / 1000;
+  const relationName = (n: GraphNode) => (n.relation ? dialect.relationName(n.relation) : undefined);
+  writeManifest(parsed, () => buildManifest(parsed, relationName, session.adapter.type, invocationId, compiled));
+  const runResultsPath = writeRunResults(project, buildRunResults(project, options.command, results, elapsedSeconds, session.adapter.type, invocationId, { threads, ...options.args }));
+  const success = results.every((r) => !FAILED.has(r.status) && r.status !== 'skipped');
+  emit({ type: 'run_finished', results, elapsedSeconds, success });
+  return { success, results, elapsedSeconds, invocationId, runResultsPath, compiler };
+}
