@@ -9,6 +9,7 @@ import { createNodeGraph, type NodeGraph } from '../graph/node-graph.js';
 import { MATERIALIZATIONS } from '../project/config-schema.js';
 import type { Project } from '../project/load-project.js';
 import { yamlPosition } from '../project/yaml-file.js';
+import { BUILTIN_MACRO_FILES } from '../template/builtin-macros.js';
 import { TemplateEngine } from '../template/engine.js';
 import { extractStatic, type StaticExtraction } from '../template/static-extract.js';
 import { finalizeConfig, folderConfigFor, mergeConfig, validateConfigKeys, validateFolderTree, type RawConfig } from './config.js';
@@ -59,6 +60,11 @@ export interface ParseOptions {
 export function createEngine(project: Project, onLog?: (message: string, info: boolean) => void): { engine: TemplateEngine; macros: Map<string, MacroDef> } {
   const engine = new TemplateEngine({ onLog: (msg, info) => onLog?.(msg, info) });
   const macros = new Map<string, MacroDef>();
+  for (const [file, source] of Object.entries(BUILTIN_MACRO_FILES)) {
+    for (const name of engine.addMacroFile(file, source)) {
+      macros.set(name, { uniqueId: `macro.tsdbt.${name}`, name, packageName: 'tsdbt', originalFilePath: file, fileKey: file });
+    }
+  }
   for (const file of project.files.macros) {
     const names = engine.addMacroFile(file.relPath, file.contents);
     for (const name of names) {
