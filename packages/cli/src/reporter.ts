@@ -75,8 +75,8 @@ export function createReporter(format: 'text' | 'json', useColor: boolean, io: O
         case 'run_started':
           total = e.total;
           print(c.dim(`Found ${plural(e.project.models, 'model')}, ${plural(e.project.sources, 'source')}, ${plural(e.project.macros, 'macro')}`));
-          if (e.total === 0) print('Nothing to run: the selection matched no models');
-          else print(`Running ${plural(e.total, 'model')} on target ${c.bold(e.target)} (${e.adapter}) with ${plural(e.threads, 'thread')}`);
+          if (e.total === 0) print(`Nothing to run: the selection matched no ${e.command === 'run' ? 'models' : 'nodes'}`);
+          else print(`Running ${plural(e.total, e.command === 'run' ? 'model' : 'node')} on target ${c.bold(e.target)} (${e.adapter}) with ${plural(e.threads, 'thread')}`);
           break;
         case 'node_started':
           running.add(e.name);

@@ -61,6 +61,51 @@ describe('DuckDBDialect DDL', () => {
   });
 });
 
+describe('DuckDBDialect incremental DML', () => {
+  const tmp = { schema: 'analytics', identifier: 'orders__tsdbt_tmp' };
+
+  it('insertInto names the columns on both sides', () => {
+    expect(d.insertInto(rel, tmp, ['id', 'Amount'])).toBe('INSERT INTO "analytics"."orders" ("id", "Amount")\nSELECT "id", "Amount" FROM "analytics"."orders__tsdbt_tmp"');
+    expect(() => d.insertInto(rel, tmp, [])).toThrow(RangeError);
+  });
+
+  it('deleteMatching compares every key column NULL-safely, then the predicates', () => {
+    expect(d.deleteMatching(rel, tmp, { uniqueKey: ['day', 'cat"x'], predicates: ["DBT_INTERNAL_DEST.day > '2024-01-01'"] })).toBe(
+      [
+        'DELETE FROM "analytics"."orders" AS DBT_INTERNAL_DEST',
+        'USING "analytics"."orders__tsdbt_tmp" AS DBT_INTERNAL_SOURCE',
+        'WHERE (DBT_INTERNAL_SOURCE."day" IS NOT DISTINCT FROM DBT_INTERNAL_DEST."day") AND (DBT_INTERNAL_SOURCE."cat""x" IS NOT DISTINCT FROM DBT_INTERNAL_DEST."cat""x") AND (DBT_INTERNAL_DEST.day > \'2024-01-01\')',
+      ].join('\n'),
+    );
+    expect(() => d.deleteMatching(rel, tmp, { uniqueKey: [] })).toThrow(RangeError);
+  });
+
+  it('merge updates the non-key columns of matched rows and inserts the rest', () => {
+    expect(d.merge(rel, tmp, { uniqueKey: ['id'], columns: ['id', 'status'], updateColumns: ['status'] })).toBe(
+      [
+        'MERGE INTO "analytics"."orders" AS DBT_INTERNAL_DEST',
+        'USING "analytics"."orders__tsdbt_tmp" AS DBT_INTERNAL_SOURCE',
+        'ON (DBT_INTERNAL_SOURCE."id" IS NOT DISTINCT FROM DBT_INTERNAL_DEST."id")',
+        'WHEN MATCHED THEN UPDATE SET "status" = DBT_INTERNAL_SOURCE."status"',
+        'WHEN NOT MATCHED THEN INSERT ("id", "status") VALUES (DBT_INTERNAL_SOURCE."id", DBT_INTERNAL_SOURCE."status")',
+      ].join('\n'),
+    );
+  });
+
+  it('merge without a key matches nothing; with only key columns it never updates', () => {
+    expect(d.merge(rel, tmp, { uniqueKey: [], columns: ['id'], updateColumns: ['id'], predicates: ['x > 1'] })).toBe(
+      'MERGE INTO "analytics"."orders" AS DBT_INTERNAL_DEST\nUSING "analytics"."orders__tsdbt_tmp" AS DBT_INTERNAL_SOURCE\nON (FALSE) AND (x > 1)\nWHEN NOT MATCHED THEN INSERT ("id") VALUES (DBT_INTERNAL_SOURCE."id")',
+    );
+    expect(d.merge(rel, tmp, { uniqueKey: ['id'], columns: ['id'], updateColumns: [] })).not.toContain('WHEN MATCHED');
+  });
+
+  it('adds, drops and retypes columns', () => {
+    expect(d.addColumn(rel, { name: 'note', type: 'VARCHAR' })).toBe('ALTER TABLE "analytics"."orders" ADD COLUMN "note" VARCHAR');
+    expect(d.dropColumn(rel, 'note')).toBe('ALTER TABLE "analytics"."orders" DROP COLUMN "note"');
+    expect(d.alterColumnType(rel, 'amount', 'DECIMAL(18,2)')).toBe('ALTER TABLE "analytics"."orders" ALTER COLUMN "amount" SET DATA TYPE DECIMAL(18,2)');
+  });
+});
+
 describe('DuckDBDialect limitQuery', () => {
   it('wraps the query as a subquery on its own lines', () => {
     expect(d.limitQuery('select * from t', 10)).toBe('select * from (\nselect * from t\n) as __tsdbt_limit limit 10');

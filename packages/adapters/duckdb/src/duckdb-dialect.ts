@@ -1,5 +1,7 @@
 // DuckDB SQL generation. Pure string building: no I/O, no connection needed.
-import type { Dialect, DialectCapabilities, RelationKind, RelationRef } from '@tsdbt/core';
+import type { CsvErrorInfo, CsvReadOptions, SeedColumnKind } from '@tsdbt/core';
+import * as csv from './duckdb-csv.js';
+import type { ColumnMeta, Dialect, DialectCapabilities, KeyMatchOptions, MergeOptions, RelationKind, RelationRef } from '@tsdbt/core';
 
 const CAPABILITIES: DialectCapabilities = Object.freeze({
   // DuckDB DDL is transactional: CREATE/ALTER/DROP roll back with the transaction.
@@ -55,7 +57,85 @@ export class DuckDBDialect implements Dialect {
     if (!Number.isSafeInteger(limit) || limit < 0) throw new RangeError(`limit must be a non-negative integer, got ${limit}`);
     return `select * from (\n${stripTrailingSemicolons(selectSql)}\n) as __tsdbt_limit limit ${limit}`;
   }
+
+  /** now() is the start of the transaction in DuckDB: every row of one snapshot run gets the same time. */
+  snapshotTime(): string {
+    return 'now()::timestamp';
+  }
+
+  insertInto(target: RelationRef, source: RelationRef, columns: readonly string[]): string {
+    const cols = this.columnList(columns);
+    return `INSERT INTO ${this.relationName(target)} (${cols})\nSELECT ${cols} FROM ${this.relationName(source)}`;
+  }
+
+  /** DELETE … USING: a target row matched by several source rows is deleted once. */
+  deleteMatching(target: RelationRef, source: RelationRef, options: KeyMatchOptions): string {
+    if (options.uniqueKey.length === 0) throw new RangeError('deleteMatching needs at least one key column');
+    return [
+      `DELETE FROM ${this.relationName(target)} AS ${DEST}`,
+      `USING ${this.relationName(source)} AS ${SOURCE}`,
+      `WHERE ${this.matchCondition(options.uniqueKey, options.predicates)}`,
+    ].join('\n');
+  }
+
+  merge(target: RelationRef, source: RelationRef, options: MergeOptions): string {
+    const lines = [`MERGE INTO ${this.relationName(target)} AS ${DEST}`, `USING ${this.relationName(source)} AS ${SOURCE}`, `ON ${this.matchCondition(options.uniqueKey, options.predicates)}`];
+    if (options.uniqueKey.length > 0 && options.updateColumns.length > 0) {
+      const sets = options.updateColumns.map((c) => `${this.quoteIdentifier(c)} = ${SOURCE}.${this.quoteIdentifier(c)}`);
+      lines.push(`WHEN MATCHED THEN UPDATE SET ${sets.join(', ')}`);
+    }
+    const values = options.columns.map((c) => `${SOURCE}.${this.quoteIdentifier(c)}`);
+    lines.push(`WHEN NOT MATCHED THEN INSERT (${this.columnList(options.columns)}) VALUES (${values.join(', ')})`);
+    return lines.join('\n');
+  }
+
+  addColumn(rel: RelationRef, column: ColumnMeta): string {
+    return `ALTER TABLE ${this.relationName(rel)} ADD COLUMN ${this.quoteIdentifier(column.name)} ${column.type}`;
+  }
+
+  dropColumn(rel: RelationRef, column: string): string {
+    return `ALTER TABLE ${this.relationName(rel)} DROP COLUMN ${this.quoteIdentifier(column)}`;
+  }
+
+  /** Stored values are cast to the new type; a value that does not convert fails the statement. */
+  alterColumnType(rel: RelationRef, column: string, type: string): string {
+    return `ALTER TABLE ${this.relationName(rel)} ALTER COLUMN ${this.quoteIdentifier(column)} SET DATA TYPE ${type}`;
+  }
+
+  // Seeds: the query path, with read_csv (see duckdb-csv.ts).
+  readonly seedTypes: Readonly<Record<SeedColumnKind, string>> = csv.DUCKDB_SEED_TYPES;
+
+  selectFromCsv(file: string, options: CsvReadOptions): string {
+    return csv.selectFromCsv(this, file, options);
+  }
+
+  explainCsvError(message: string): CsvErrorInfo | undefined {
+    return csv.explainCsvError(message);
+  }
+
+  inferSeedKinds(rel: RelationRef, columns: readonly string[], limit?: number): string {
+    return csv.inferSeedKinds(this, rel, columns, limit);
+  }
+
+  createTable(rel: RelationRef, columns: readonly ColumnMeta[], options: { quoteColumns: boolean }): string {
+    return csv.createTable(this, rel, columns, options);
+  }
+
+  private columnList(columns: readonly string[]): string {
+    if (columns.length === 0) throw new RangeError('a column list needs at least one column');
+    return columns.map((c) => this.quoteIdentifier(c)).join(', ');
+  }
+
+  /** `(key equal, NULL-safe) AND (predicate) …`; no key matches nothing (`FALSE`), as in dbt. */
+  private matchCondition(uniqueKey: readonly string[], predicates: readonly string[] = []): string {
+    const keys = uniqueKey.map((k) => `${SOURCE}.${this.quoteIdentifier(k)} IS NOT DISTINCT FROM ${DEST}.${this.quoteIdentifier(k)}`);
+    return [...(keys.length > 0 ? keys : ['FALSE']), ...predicates].map((p) => `(${p})`).join(' AND ');
+  }
 }
+
+// dbt's aliases for the two sides of a merge/delete, which incremental_predicates refer to.
+const DEST = 'DBT_INTERNAL_DEST';
+const SOURCE = 'DBT_INTERNAL_SOURCE';
 
 export function createDuckDBDialect(): DuckDBDialect {
   return new DuckDBDialect();

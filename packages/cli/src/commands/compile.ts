@@ -7,9 +7,11 @@ export function parseCommand(env: CommandEnv): Promise<number> {
     const t0 = performance.now();
     const project = await load(env);
     const { parsed, manifestPath } = await parse(project, { cache: env.flags.cache, onEvent: env.reporter.handle });
-    const models = [...parsed.nodes.values()].filter((n) => n.resourceType === 'model').length;
-    const sources = parsed.nodes.size - models;
-    env.reporter.info(`Parsed ${models} models, ${sources} sources, ${parsed.macros.size} macros in ${((performance.now() - t0) / 1000).toFixed(2)}s → ${path.relative(process.cwd(), manifestPath)}`);
+    const count = (type: string) => [...parsed.nodes.values()].filter((n) => n.resourceType === type).length;
+    const others = (
+      [['seed', 'seeds'], ['snapshot', 'snapshots'], ['test', 'data tests'], ['unit_test', 'unit tests']] as const
+    ).flatMap(([type, label]) => (count(type) ? [`${count(type)} ${label}`] : []));
+    env.reporter.info(`Parsed ${[`${count('model')} models`, ...others, `${count('source')} sources`].join(', ')}, ${parsed.macros.size} macros in ${((performance.now() - t0) / 1000).toFixed(2)}s → ${path.relative(process.cwd(), manifestPath)}`);
     return EXIT_OK;
   });
 }

@@ -33,6 +33,16 @@ export interface Connection {
   /** Interrupt the running statement, if the engine supports it. */
   cancel?(): Promise<void>;
   close(): Promise<void>;
+  /**
+   * Seeds on a server warehouse (the "copy" path, see `Dialect.selectFromCsv` for the other one):
+   * append the rows of a local CSV file to the existing table `rel`, whose columns are the file's
+   * columns in order, inside the caller's transaction. Returns the number of rows loaded.
+   * Postgres: stream the file into `COPY rel FROM STDIN WITH (FORMAT csv, HEADER true, DELIMITER …,
+   * FORCE_NULL (…))` (pg-copy-streams), then set the strings `null`/`NULL` to NULL: every empty
+   * field, quoted or not, and those strings load as NULL (dbt's null values). A malformed row must
+   * fail with its line number in the message (Postgres: `CONTEXT: COPY t, line 4`).
+   */
+  copyCsv?(rel: RelationRef, file: string, options: CsvCopyOptions): Promise<number>;
 }
 
 export interface Driver {
@@ -67,6 +77,95 @@ export interface Dialect {
   dropRelation(rel: RelationRef, kind: RelationKind): string;
   /** Wrap a query to return at most `limit` rows. */
   limitQuery(selectSql: string, limit: number): string;
+  /** Snapshots: the run's time (check strategy, hard deletes) as a timestamp without time zone, fixed within a transaction (dbt's snapshot_get_time). */
+  snapshotTime(): string;
+
+  // Incremental DML/DDL. Columns are plain names (the dialect quotes them). In `merge` and
+  // `deleteMatching` the target is aliased `DBT_INTERNAL_DEST` and the source `DBT_INTERNAL_SOURCE`,
+  // as in dbt, so user `incremental_predicates` can name either side.
+  /** `INSERT INTO target (cols) SELECT cols FROM source`: columns matched by name, not position. */
+  insertInto(target: RelationRef, source: RelationRef, columns: readonly string[]): string;
+  /** Delete target rows whose key equals (NULL-safe) a source row's key, and that pass every predicate. */
+  deleteMatching(target: RelationRef, source: RelationRef, options: KeyMatchOptions): string;
+  /** Upsert by key: matched rows get `updateColumns` from the source, others are inserted with `columns`. Only called when `capabilities.merge`. */
+  merge(target: RelationRef, source: RelationRef, options: MergeOptions): string;
+  addColumn(rel: RelationRef, column: ColumnMeta): string;
+  dropColumn(rel: RelationRef, column: string): string;
+  /** Change a column's type in place, converting the stored values. */
+  alterColumnType(rel: RelationRef, column: string, type: string): string;
+
+  // Seeds. Core loads a CSV by one of two paths, chosen by what the adapter offers (never by name),
+  // always into `<name>__tsdbt_tmp` or into the existing table, inside one transaction:
+  //  - "query" path (the engine reads local files itself, e.g. DuckDB's read_csv): `selectFromCsv`
+  //    is used as `CREATE TABLE tmp AS <it>` and `INSERT INTO table <it>`; the engine infers types.
+  //  - "copy" path (server warehouses, e.g. Postgres): `createTable` with every column `seedTypes.text`
+  //    (or its `column_types` entry), then `Connection.copyCsv` streams the file in.
+  // Either way, the columns still `seedTypes.text` afterwards are typed by `inferSeedKinds` (dbt's
+  // rules, over the loaded rows, first on a sample) and converted with `alterColumnType`.
+  // A Postgres adapter implements `seedTypes`, `inferSeedKinds`, `createTable` and
+  // `Connection.copyCsv`, and no `selectFromCsv`.
+  /** Warehouse type for each kind dbt infers for a seed column (DuckDB: INTEGER, DOUBLE, DATE, TIMESTAMP, BOOLEAN, VARCHAR). */
+  readonly seedTypes?: Readonly<Record<SeedColumnKind, string>>;
+  /** Query path: a SELECT of every row of a local CSV file, types inferred by the engine except `columnTypes`. */
+  selectFromCsv?(file: string, options: CsvReadOptions): string;
+  /** Query path: what an error from a `selectFromCsv` query means, or undefined when it is not a CSV error. */
+  explainCsvError?(message: string): CsvErrorInfo | undefined;
+  /**
+   * A one-row query over `rel` (or its first `limit` rows) with one value per column of `columns`
+   * (text columns), aliased by the column's name: the first `SeedColumnKind` that every non-null
+   * value fits, in dbt's order (integer, number, date, timestamp, boolean), else `text`; `text`
+   * also for a column with no values.
+   */
+  inferSeedKinds?(rel: RelationRef, columns: readonly string[], limit?: number): string;
+  /** Copy path: `CREATE TABLE rel (…)`; names are quoted unless `quoteColumns` is false (then the warehouse folds them as it does unquoted identifiers). */
+  createTable?(rel: RelationRef, columns: readonly ColumnMeta[], options: { quoteColumns: boolean }): string;
+}
+
+/** dbt's inferred seed column types (agate), in the order dbt tries them; `text` is the fallback. */
+export type SeedColumnKind = 'integer' | 'number' | 'date' | 'timestamp' | 'boolean' | 'text';
+
+export interface CsvReadOptions {
+  /** One character (`delimiter` config, default `,`). Quote and escape are always `"` as in dbt. */
+  delimiter: string;
+  /** The first line names the columns (always true for seeds). */
+  header: boolean;
+  /** Column name as written in the header → warehouse type (`column_types`); other columns are inferred. */
+  columnTypes: Readonly<Record<string, string>>;
+  /** Infer types from every row rather than a sample (slower; core retries with it when a sampled type did not fit a later row). */
+  wholeFile?: boolean | undefined;
+}
+
+export interface CsvCopyOptions {
+  delimiter: string;
+  header: boolean;
+  /** The table's columns, in file order. */
+  columns: readonly string[];
+}
+
+export interface CsvErrorInfo {
+  /** 1-based line in the file (the header is line 1), when the engine says. */
+  line?: number | undefined;
+  /** One line for humans: `row has 2 fields, the header has 3`. */
+  reason: string;
+  /** A type inferred from a sample did not fit a later value: retry with `wholeFile`. */
+  sampledTypeMismatch?: boolean | undefined;
+}
+
+export interface KeyMatchOptions {
+  /** Key columns (non-empty); compared NULL-safely (`NULL` matches `NULL`). */
+  uniqueKey: readonly string[];
+  /** Raw SQL predicates ANDed to the match condition. */
+  predicates?: readonly string[] | undefined;
+}
+
+export interface MergeOptions {
+  /** Key columns; empty means nothing matches (every source row is inserted). */
+  uniqueKey: readonly string[];
+  /** Columns inserted for unmatched rows. */
+  columns: readonly string[];
+  /** Columns overwritten on matched rows; empty leaves matched rows alone. */
+  updateColumns: readonly string[];
+  predicates?: readonly string[] | undefined;
 }
 
 export interface RelationInfo {

@@ -62,7 +62,12 @@ export interface ListedNode {
 }
 
 export function listedNode(parsed: ParsedProject, node: GraphNode): ListedNode {
-  const selector = node.resourceType === 'source' ? `source:${node.packageName}.${node.sourceName}.${node.name}` : node.fqn.join('.');
+  const selector =
+    node.resourceType === 'source'
+      ? `source:${node.packageName}.${node.sourceName}.${node.name}`
+      : node.resourceType === 'unit_test'
+        ? `unit_test:${node.packageName}.${node.name}`
+        : node.fqn.join('.');
   return {
     uniqueId: node.uniqueId,
     name: node.resourceType === 'source' ? `${node.sourceName}.${node.name}` : node.name,

@@ -17,7 +17,7 @@ export function buildRunResults(project: Project, command: string, results: read
       execution_time: r.executionTime,
       adapter_response: r.rowsAffected === undefined ? {} : { rows_affected: r.rowsAffected },
       message: r.message,
-      failures: null,
+      failures: r.failures ?? null,
       compiled: r.compiledSql !== undefined,
       compiled_code: r.compiledSql ?? null,
       compiled_path: r.compiledPath ?? null,

@@ -8,7 +8,7 @@ import { TsdbtError } from '../errors.js';
 import { isRefable, isSqlNode, type GraphNode, type ModelNode, type RefableNode, type SqlNode } from '../parse/nodes.js';
 import { refFromArgs } from '../parse/model.js';
 import { nodeForTemplates } from '../parse/relations.js';
-import type { ParsedProject } from '../parse/parse-project.js';
+import { macroFiles, type ParsedProject } from '../parse/parse-project.js';
 import { jinjaFunction } from '../template/engine.js';
 import { extractStatic, renderSimple, type StaticExtraction } from '../template/static-extract.js';
 import { baseContext, type TemplateContext } from './base-context.js';
@@ -86,7 +86,7 @@ export class Compiler {
     this.overridden = ['ref', 'source', 'config', 'var', 'env_var'].some((n) => parsed.engine.hasMacro(n));
     const p = parsed.project;
     this.globalKey = sha1(
-      JSON.stringify([TSDBT_VERSION, p.config.raw, p.target, p.vars, p.threads, p.files.macros.map((f) => f.checksum), dialect.name]),
+      JSON.stringify([TSDBT_VERSION, p.config.raw, p.target, p.vars, p.threads, macroFiles(p).map((f) => f.checksum), dialect.name]),
     );
   }
 
@@ -241,8 +241,13 @@ export class Compiler {
   }
 }
 
-/** Models and singular tests keep their file path; several nodes per file (generic tests, snapshots) get `<dir>/<name>.sql`. */
+/**
+ * Models and singular tests keep their file path; generic tests go under their YAML file as dbt
+ * puts them (`models/schema.yml/not_null_orders_id.sql`, the short name when hashed); other nodes
+ * sharing a file (snapshots) get `<dir>/<name>.sql`.
+ */
 export function compiledPathOf(targetPath: string, node: SqlNode): string {
+  if (node.resourceType === 'test' && node.testType === 'generic') return path.posix.join(targetPath, 'compiled', node.packageName, node.originalFilePath, node.path);
   const own = node.resourceType === 'model' || (node.resourceType === 'test' && node.testType === 'singular');
   const rel = own ? node.originalFilePath : path.posix.join(path.posix.dirname(node.originalFilePath), `${node.name}.sql`);
   return path.posix.join(targetPath, 'compiled', node.packageName, rel);

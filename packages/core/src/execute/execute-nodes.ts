@@ -15,11 +15,13 @@ import type { EventHandler, NodeResult } from './events.js';
 import { RelationCache } from './materialize.js';
 import type { NodeHandler, NodeOutcome, RunFlags } from './node-handler.js';
 import { redact } from './redact.js';
+import { shouldFullRefresh } from '../plan/materializations/incremental.js';
 import { runModel } from './run-model.js';
 import { runSeed } from './run-seed.js';
 import { runSnapshot } from './run-snapshot.js';
 import { runTest, runUnitTest } from './run-test.js';
 import { schedule } from './scheduler.js';
+import { buildGraph } from '../graph/test-edges.js';
 import { openSession } from './session.js';
 
 const HANDLERS: Partial<Record<GraphNode['resourceType'], NodeHandler>> = {
@@ -70,7 +72,7 @@ export async function executeNodes(project: Project, parsed: ParsedProject, orde
   const runContext = (node: SqlNode): TemplateContext | undefined => {
     if (node.resourceType !== 'model' || node.config.materialized !== 'incremental') return undefined;
     const exists = relations.get(node.relation!) === 'table';
-    const full = flags.fullRefresh && node.config.full_refresh !== false;
+    const full = shouldFullRefresh(node.config, flags.fullRefresh);
     return { is_incremental: jinjaFunction(() => exists && !full), should_full_refresh: jinjaFunction(() => full) };
   };
   const compiler = new Compiler(parsed, dialect, runContext, options.cachedBodies, options.trustCache);
@@ -132,7 +134,9 @@ export async function executeNodes(project: Project, parsed: ParsedProject, orde
       emit({ type: 'node_finished', result: r, index: results.length, total });
     };
 
-    await schedule(parsed.graph, new Set(order), order, { threads, failFast: options.failFast, signal: options.signal }, {
+    // build: tests gate what follows them (see graph/test-edges.ts).
+    const graph = options.command === 'build' ? buildGraph(parsed.graph) : parsed.graph;
+    await schedule(graph, new Set(order), order, { threads, failFast: options.failFast, signal: options.signal }, {
       run: async (id, slot) => {
         const node = nodeOf(id);
         const b = base(node, slot);

@@ -3,7 +3,9 @@ import type { Connection, Dialect, RelationKind, RelationRef } from '../adapter/
 import type { CompiledModel } from '../compile/compile-project.js';
 import { planTable } from '../plan/materializations/table.js';
 import { planView } from '../plan/materializations/view.js';
-import { BACKUP_SUFFIX, TEMP_SUFFIX, type MaterializationPlan } from '../plan/plan.js';
+import { planIncrementalRebuild, shouldFullRefresh } from '../plan/materializations/incremental.js';
+import { BACKUP_SUFFIX, TEMP_SUFFIX, withSuffix, type MaterializationPlan } from '../plan/plan.js';
+import { materializeIncremental } from './materialize-incremental.js';
 import type { NodeRunContext } from './node-handler.js';
 import { runStatements } from './session.js';
 
@@ -35,14 +37,25 @@ export function planModel(dialect: Dialect, model: CompiledModel, cache: Relatio
   switch (model.node.config.materialized) {
     case 'table':
       return planTable(dialect, rel, model.compiledSql, state);
+    // The first run or a full refresh; incremental runs onto an existing table go through materializeIncremental.
+    case 'incremental':
+      return planIncrementalRebuild(dialect, rel, model.compiledSql, state);
     case 'view':
       return planView(dialect, rel, model.compiledSql, state);
     default:
-      throw new UnsupportedMaterialization(`materialization \`${model.node.config.materialized}\` is not supported yet (use view, table or ephemeral)`);
+      throw new UnsupportedMaterialization(`materialization \`${model.node.config.materialized}\` is not supported yet (use view, table, incremental or ephemeral)`);
   }
 }
 
-export async function materialize(conn: Connection, dialect: Dialect, model: CompiledModel, cache: RelationCache, _ctx?: NodeRunContext): Promise<{ rows?: number | undefined; message?: string | undefined }> {
+export async function materialize(conn: Connection, dialect: Dialect, model: CompiledModel, cache: RelationCache, ctx?: NodeRunContext): Promise<{ rows?: number | undefined; message?: string | undefined }> {
+  // Same condition as the run-time is_incremental() the model was rendered with.
+  const node = model.node;
+  if (ctx && node.config.materialized === 'incremental' && cache.get(node.relation!) === 'table' && !shouldFullRefresh(node.config, ctx.flags.fullRefresh)) {
+    const leftovers = [TEMP_SUFFIX, BACKUP_SUFFIX]
+      .map((s) => ({ identifier: `${node.relation!.identifier}${s}`, kind: cache.get(withSuffix(node.relation!, s)) }))
+      .filter((l): l is { identifier: string; kind: RelationKind } => l.kind !== undefined);
+    return materializeIncremental({ ...ctx, conn, dialect, relations: cache }, model, { existing: 'table', leftovers });
+  }
   const plan = planModel(dialect, model, cache);
   const counts = await runStatements(conn, plan.statements.map((s) => s.sql), dialect.capabilities.transactionalDdl);
   const rel = model.node.relation!;

@@ -1,4 +1,191 @@
-// Seeds: load a CSV through the warehouse's bulk path into a temp table, then swap. (Filled in by the seeds work.)
-import type { NodeHandler } from './node-handler.js';
+// Seeds: load a CSV through the warehouse's bulk path (never row by row from JS) into a temp table
+// and swap it in, or truncate + insert into the existing table (see plan/materializations/seed.ts).
+import { statSync } from 'node:fs';
+import path from 'node:path';
+import type { Connection, Dialect, RelationRef, SeedColumnKind } from '../adapter/types.js';
+import { TsdbtError, didYouMean } from '../errors.js';
+import type { SeedNode } from '../parse/nodes.js';
+import { planSeed, seedFullRefresh, seedLoadPath, type SeedPlan } from '../plan/materializations/seed.js';
+import { BACKUP_SUFFIX, TEMP_SUFFIX, withSuffix } from '../plan/plan.js';
+import type { NodeHandler, NodeOutcome, NodeRunContext } from './node-handler.js';
+import { findCsvProblem, readCsvHeader } from './seed-csv.js';
 
-export const runSeed: NodeHandler = async (node) => ({ status: 'error', message: `seeds are not supported yet (${node.name})` });
+/** Rows looked at before a whole-column check: most text columns are settled by these. */
+const SAMPLE_ROWS = 1000;
+
+interface SeedSettings {
+  delimiter: string;
+  columnTypes: Record<string, string>;
+  quoteColumns: boolean;
+  /** Notes for the result message (column_types that name no column). */
+  notes: string[];
+}
+
+export const runSeed: NodeHandler = async (node, ctx) => {
+  const seed = node as SeedNode;
+  const fail = (e: TsdbtError): NodeOutcome => ({ status: 'error', message: e.format() });
+  const file = path.resolve(ctx.project.projectDir, seed.originalFilePath);
+  const where = { file: seed.originalFilePath };
+
+  const loadPath = seedLoadPath(ctx.dialect, typeof ctx.conn.copyCsv === 'function');
+  if (!loadPath) return fail(new TsdbtError('database', `the ${ctx.dialect.name} adapter cannot load seeds`, { location: where, hint: 'an adapter loads seeds with Dialect.selectFromCsv, or with Dialect.createTable and Connection.copyCsv' }));
+
+  let settings: SeedSettings;
+  let header: string[] | undefined;
+  try {
+    settings = readSettings(seed);
+    header = statSync(file).size === 0 ? undefined : readCsvHeader(file, settings.delimiter);
+  } catch (e) {
+    return fail(e instanceof TsdbtError ? e : new TsdbtError('project', `cannot read the file: ${(e as Error).message}`, { location: where }));
+  }
+  if (!header) return fail(new TsdbtError('project', 'the file is empty: a seed needs at least a header row naming its columns', { location: where }));
+  settings = withHeader(settings, header);
+
+  const rel = seed.relation!;
+  try {
+    await ctx.ensureSchema(rel.schema, rel.database);
+  } catch (e) {
+    return { status: 'error', message: (e as Error).message };
+  }
+  const existing = ctx.relations.get(rel);
+  const existingColumns = existing === 'table' ? await ctx.introspector.getColumns(ctx.conn, rel) : undefined;
+  const leftovers = [TEMP_SUFFIX, BACKUP_SUFFIX]
+    .map((s) => ({ identifier: `${rel.identifier}${s}`, kind: ctx.relations.get(withSuffix(rel, s)) }))
+    .filter((l): l is { identifier: string; kind: 'table' | 'view' } => l.kind !== undefined);
+  const plan = (wholeFile: boolean) =>
+    planSeed(ctx.dialect, loadPath, {
+      target: rel,
+      file,
+      header: header!,
+      delimiter: settings.delimiter,
+      columnTypes: settings.columnTypes,
+      quoteColumns: settings.quoteColumns,
+      fullRefresh: seedFullRefresh(seed.config, ctx.flags.fullRefresh),
+      state: { existing, existingColumns, leftovers },
+      wholeFile,
+    });
+
+  let seedPlan = plan(false);
+  let rows: number | undefined;
+  try {
+    try {
+      rows = await runSeedPlan(ctx, seedPlan, file, settings, header);
+    } catch (e) {
+      // Types guessed from a sample that a later row does not fit: infer from every row instead.
+      if (!(e instanceof LoadError) || !ctx.dialect.explainCsvError?.(e.message)?.sampledTypeMismatch) throw e;
+      seedPlan = plan(true);
+      rows = await runSeedPlan(ctx, seedPlan, file, settings, header);
+    }
+  } catch (e) {
+    return fail(describeFailure(e, ctx, seed, file, settings.delimiter));
+  }
+  ctx.relations.set(rel.schema, rel.identifier, 'table');
+  ctx.relations.set(rel.schema, `${rel.identifier}${TEMP_SUFFIX}`, undefined);
+  ctx.relations.set(rel.schema, `${rel.identifier}${BACKUP_SUFFIX}`, undefined);
+  const notes = [...(seedPlan.reason ? [`${seedPlan.reason}: table rebuilt`] : []), ...settings.notes];
+  return { status: 'success', message: `${seedPlan.code} ${rows ?? '?'}${notes.length ? ` (${notes.join('; ')})` : ''}`, rowsAffected: rows };
+};
+
+/** An error while rows were being read from the file (as opposed to DDL around it). */
+class LoadError extends Error {}
+
+async function runSeedPlan(ctx: NodeRunContext, plan: SeedPlan, file: string, settings: SeedSettings, header: readonly string[]): Promise<number | undefined> {
+  const { conn, dialect } = ctx;
+  const transactional = dialect.capabilities.transactionalDdl;
+  let rows: number | undefined;
+  if (transactional) await conn.begin();
+  try {
+    for (const [i, step] of plan.steps.entries()) {
+      const loads = i === plan.rowsFrom;
+      try {
+        if (step.kind === 'sql') {
+          const r = await conn.execute(step.sql);
+          if (loads) rows = r.rowsAffected;
+        } else if (step.kind === 'copy') {
+          rows = await conn.copyCsv!(step.into, file, { delimiter: settings.delimiter, header: true, columns: header });
+        } else {
+          await typeTextColumns(conn, dialect, ctx, step.rel, new Set(step.except));
+        }
+      } catch (e) {
+        throw loads ? new LoadError((e as Error).message, { cause: e }) : e;
+      }
+    }
+    if (transactional) await conn.commit();
+  } catch (e) {
+    if (transactional) await conn.rollback().catch(() => undefined);
+    throw e;
+  }
+  return rows;
+}
+
+/**
+ * Text columns (all of them after a copy; what the engine left as text after a query load) get the
+ * type dbt would infer: kinds from the first rows, then, for the columns still not plainly text, from
+ * every row; then one ALTER per column that changes.
+ */
+async function typeTextColumns(conn: Connection, dialect: Dialect, ctx: NodeRunContext, rel: RelationRef, except: ReadonlySet<string>): Promise<void> {
+  const types = dialect.seedTypes;
+  if (!dialect.inferSeedKinds || !types) return;
+  const text = types.text.toUpperCase();
+  const columns = (await ctx.introspector.getColumns(conn, rel)).filter((c) => c.type.toUpperCase() === text && !except.has(c.name)).map((c) => c.name);
+  if (columns.length === 0) return;
+  const kindsOf = async (cols: string[], limit?: number) => {
+    const row = (await conn.execute(dialect.inferSeedKinds!(rel, cols, limit))).rows[0] ?? {};
+    const values = Object.values(row);
+    return cols.map((name, i) => ({ name, kind: String(values[i] ?? 'text') as SeedColumnKind }));
+  };
+  const candidates = (await kindsOf(columns, SAMPLE_ROWS)).filter((c) => c.kind !== 'text').map((c) => c.name);
+  if (candidates.length === 0) return;
+  for (const { name, kind } of await kindsOf(candidates)) {
+    if (kind !== 'text' && types[kind]) await conn.execute(dialect.alterColumnType(rel, name, types[kind]));
+  }
+}
+
+function readSettings(seed: SeedNode): SeedSettings {
+  const where = { file: seed.originalFilePath };
+  const c = seed.config;
+  const delimiter = c['delimiter'] ?? ',';
+  if (typeof delimiter !== 'string' || [...delimiter].length !== 1) {
+    throw new TsdbtError('config', `\`delimiter\` must be one character, got ${JSON.stringify(delimiter)}`, { location: where, hint: 'e.g. delimiter: ";" (a tab is "\\t")' });
+  }
+  if (delimiter === '"' || delimiter === '\n' || delimiter === '\r') throw new TsdbtError('config', `\`delimiter\` cannot be ${JSON.stringify(delimiter)}`, { location: where });
+  const quote = c['quote_columns'];
+  if (quote !== undefined && quote !== null && typeof quote !== 'boolean') throw new TsdbtError('config', `\`quote_columns\` must be true or false, got ${JSON.stringify(quote)}`, { location: where });
+  const raw = c['column_types'] ?? {};
+  if (typeof raw !== 'object' || Array.isArray(raw) || raw === null) throw new TsdbtError('config', '`column_types` must be a mapping of column names to types', { location: where, hint: 'e.g. column_types: {zipcode: varchar(5)}' });
+  const columnTypes: Record<string, string> = {};
+  for (const [name, type] of Object.entries(raw as Record<string, unknown>)) {
+    if (typeof type !== 'string' || !type.trim()) throw new TsdbtError('config', `\`column_types.${name}\` must be a type name, got ${JSON.stringify(type)}`, { location: where });
+    columnTypes[name] = type.trim();
+  }
+  // dbt quotes seed columns unless told not to (its base adapter's default).
+  return { delimiter, columnTypes, quoteColumns: quote !== false, notes: [] };
+}
+
+/** Keep the column_types that name a header column exactly (dbt matches case-sensitively and ignores the rest), noting the others. */
+function withHeader(settings: SeedSettings, header: readonly string[]): SeedSettings {
+  const names = new Set(header);
+  const columnTypes: Record<string, string> = {};
+  const notes: string[] = [];
+  for (const [name, type] of Object.entries(settings.columnTypes)) {
+    if (names.has(name)) columnTypes[name] = type;
+    else {
+      const hint = didYouMean(name, header);
+      notes.push(`column_types: no column \`${name}\`${hint ? `, ${hint}` : ''}`);
+    }
+  }
+  return { ...settings, columnTypes, notes };
+}
+
+function describeFailure(e: unknown, ctx: NodeRunContext, seed: SeedNode, file: string, delimiter: string): TsdbtError {
+  if (e instanceof TsdbtError) return e;
+  const message = (e as Error).message;
+  const kept = ctx.relations.get(seed.relation!) ? `${ctx.dialect.relationName(seed.relation!)} is unchanged` : undefined;
+  if (!(e instanceof LoadError)) return new TsdbtError('database', message, { location: { file: seed.originalFilePath }, hint: kept });
+  const info = ctx.dialect.explainCsvError?.(message);
+  // Without a line from the engine, find the malformed row ourselves (error path only: reads the whole file).
+  const problem = info?.line === undefined ? findCsvProblem(file, delimiter) : undefined;
+  const line = problem?.line ?? info?.line;
+  const reason = problem?.reason ?? info?.reason ?? message;
+  return new TsdbtError(problem || info ? 'project' : 'database', reason, { location: { file: seed.originalFilePath, line }, hint: kept });
+}

@@ -486,3 +486,50 @@ describe('large graphs', () => {
     console.log(`select on 10k nodes: +m+ ${picked.ms.toFixed(1)} ms, wildcard ${wild.ms.toFixed(1)} ms, @m ${at.ms.toFixed(1)} ms`);
   });
 });
+
+// ---------------------------------------------------------------- test_type / test_name
+
+describe('test_type and test_name methods', () => {
+  const base = model('shop', 'orders.sql', 'table');
+  const testNode = (name: string, testType: 'generic' | 'singular', macro?: string): GraphNode => ({
+    ...model('shop', `${name}.sql`, 'test'),
+    uniqueId: `test.shop.${name}`, resourceType: 'test', testType,
+    testMetadata: macro ? { name: macro, kwargs: {} } : undefined,
+  });
+  const unit: GraphNode = {
+    uniqueId: 'unit_test.shop.orders.totals', resourceType: 'unit_test', name: 'totals', packageName: 'shop',
+    originalFilePath: 'models/unit.yml', path: 'unit.yml', fqn: ['shop', 'orders', 'totals'], description: '', columns: {},
+    config: config('unit', []), tags: [], model: base.uniqueId, given: [], expect: {},
+  };
+  const g = createNodeGraph();
+  for (const n of [base, testNode('unique_orders_id', 'generic', 'unique'), testNode('not_null_orders_id', 'generic', 'not_null'), testNode('assert_positive', 'singular'), unit]) {
+    g.addNode(n.uniqueId, { node: n });
+    if (n.uniqueId !== base.uniqueId) g.addEdge(base.uniqueId, n.uniqueId);
+  }
+  const pick = (select: string) => [...selectNodes(g, { select })].map((id) => g.getNodeAttributes(id).node.name).sort();
+
+  it('dbt: test_type:unit | data (generic + singular) | generic | singular', () => {
+    expect(pick('test_type:unit')).toEqual(['totals']);
+    expect(pick('test_type:generic')).toEqual(['not_null_orders_id', 'unique_orders_id']);
+    expect(pick('test_type:singular')).toEqual(['assert_positive']);
+    expect(pick('test_type:data')).toEqual(['assert_positive', 'not_null_orders_id', 'unique_orders_id']);
+    expect(pick('orders+,test_type:unit')).toEqual(['totals']);
+  });
+
+  it('test_name: the generic test macro (wildcards allowed), or a singular test name', () => {
+    expect(pick('test_name:unique')).toEqual(['unique_orders_id']);
+    expect(pick('test_name:not_*')).toEqual(['not_null_orders_id']);
+    expect(pick('test_name:assert_positive')).toEqual(['assert_positive']);
+  });
+
+  it('unit_test: unit tests by name or fqn', () => {
+    expect(pick('unit_test:totals')).toEqual(['totals']);
+    expect(pick('unit_test:orders.*')).toEqual(['totals']);
+    expect(pick('unit_test:*')).toEqual(['totals']);
+    expect(pick('unit_test:unique_orders_id')).toEqual([]);
+  });
+
+  it('an unknown test type is an error with a suggestion', () => {
+    expect(selectorError(() => parseSelection('test_type:units')).message).toContain('did you mean `unit`');
+  });
+});

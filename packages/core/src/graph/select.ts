@@ -5,14 +5,14 @@ import { TsdbtError, didYouMean } from '../errors.js';
 import type { GraphNode, ResourceType } from '../parse/nodes.js';
 import type { NodeGraph } from './node-graph.js';
 
-export type SelectorMethod = 'fqn' | 'tag' | 'path' | 'file' | 'package' | 'config' | 'resource_type' | 'source';
+export type SelectorMethod = 'fqn' | 'tag' | 'path' | 'file' | 'package' | 'config' | 'resource_type' | 'source' | 'test_type' | 'test_name' | 'unit_test';
 
-export const SELECTOR_METHODS: readonly SelectorMethod[] = ['fqn', 'tag', 'path', 'file', 'package', 'config', 'resource_type', 'source'];
+export const SELECTOR_METHODS: readonly SelectorMethod[] = ['fqn', 'tag', 'path', 'file', 'package', 'config', 'resource_type', 'source', 'test_type', 'test_name', 'unit_test'];
 
 /** dbt methods that are valid in dbt but not implemented by tsdbt (clear error instead of "unknown"). */
 const UNSUPPORTED_METHODS = new Set([
-  'group', 'access', 'test_name', 'test_type', 'state', 'exposure', 'metric', 'result',
-  'source_status', 'version', 'semantic_model', 'saved_query', 'unit_test', 'wildcard',
+  'group', 'access', 'state', 'exposure', 'metric', 'result',
+  'source_status', 'version', 'semantic_model', 'saved_query', 'wildcard',
 ]);
 
 /** Node types dbt knows; `resource_type:` rejects anything else. */
@@ -20,6 +20,9 @@ const DBT_RESOURCE_TYPES = [
   'model', 'source', 'seed', 'snapshot', 'test', 'analysis', 'exposure', 'metric',
   'semantic_model', 'saved_query', 'unit_test', 'operation', 'macro', 'doc', 'group', 'function',
 ];
+
+/** `test_type:` values: unit tests, data tests (generic + singular), or one kind of data test. */
+const TEST_TYPES = ['unit', 'data', 'generic', 'singular'];
 
 /** One selector term such as `2+tag:nightly+1` or `@stg_orders`. */
 export interface SelectionCriterion {
@@ -127,6 +130,10 @@ function parseCriterion(raw: string): SelectionCriterion {
   if (method === 'resource_type' && !DBT_RESOURCE_TYPES.includes(value)) {
     const suggestion = didYouMean(value, DBT_RESOURCE_TYPES);
     throw selectorError(raw, `unknown resource type \`${value}\`${suggestion ? `; ${suggestion}` : ''}`);
+  }
+  if (method === 'test_type' && !TEST_TYPES.includes(value)) {
+    const suggestion = didYouMean(value, TEST_TYPES);
+    throw selectorError(raw, `unknown test type \`${value}\`${suggestion ? `; ${suggestion}` : ''}`, `Test types: ${TEST_TYPES.join(', ')}.`);
   }
   if (method === 'source' && value.split('.').length > 3) {
     throw selectorError(raw, 'sources are selected as `source_name`, `source_name.table_name` or `package.source_name.table_name`');
@@ -304,6 +311,19 @@ function nodeMatcher(c: SelectionCriterion): (node: GraphNode) => boolean {
     }
     case 'resource_type':
       return (node) => node.resourceType === c.value;
+    case 'test_type':
+      return (node) =>
+        c.value === 'unit' ? node.resourceType === 'unit_test' : node.resourceType === 'test' && (c.value === 'data' || node.testType === c.value);
+    case 'unit_test': {
+      // dbt: unit tests by fqn (`unit_test:totals`, `unit_test:orders.*`, `unit_test:*`).
+      const match = fqnMatcher(c.value);
+      return (node) => node.resourceType === 'unit_test' && (c.value === '*' || match(node));
+    }
+    case 'test_name': {
+      // dbt: the generic test's macro name (`unique`, `accepted_values`), or a singular test's name.
+      const match = fnmatcher(c.value);
+      return (node) => node.resourceType === 'test' && match(node.testMetadata?.name ?? node.name);
+    }
   }
 }
 

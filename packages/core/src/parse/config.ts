@@ -23,8 +23,9 @@ export function mergeConfig(base: RawConfig, over: RawConfig): RawConfig {
     if (value === undefined) continue;
     if (key === 'tags') {
       out.tags = [...new Set([...(asList(out.tags) as string[]), ...(asList(value) as string[])])];
-    } else if (key === 'meta' && value && typeof value === 'object') {
-      out.meta = { ...((out.meta as RawConfig | undefined) ?? {}), ...(value as RawConfig) };
+    } else if ((key === 'meta' || key === 'column_types') && value && typeof value === 'object') {
+      // dbt merges these mappings key by key (MergeBehavior.Update).
+      out[key] = { ...((out[key] as RawConfig | undefined) ?? {}), ...(value as RawConfig) };
     } else if (key === 'pre_hook' || key === 'post_hook') {
       out[key] = [...asList(out[key]), ...asList(value)];
     } else {

@@ -121,8 +121,9 @@ export interface UnitTestNode extends NodeBase {
   resourceType: 'unit_test';
   /** uniqueId of the model under test. */
   model: string;
-  given: Array<{ input: string; rows?: unknown; format?: string | undefined }>;
-  expect: { rows?: unknown; format?: string | undefined };
+  /** `input` as written (`ref('orders')`, `source('raw', 'orders')`, `this`); `fixture`: a file under <test-path>/fixtures/. */
+  given: Array<{ input: string; rows?: unknown; format?: string | undefined; fixture?: string | undefined }>;
+  expect: { rows?: unknown; format?: string | undefined; fixture?: string | undefined };
   overrides?: Record<string, unknown> | undefined;
 }
 

@@ -20,7 +20,8 @@ import { resolveRelations } from './relations.js';
 import type { ParseKindContext } from './kind-context.js';
 import { parseSeeds } from './seed.js';
 import { parseSnapshots } from './snapshot.js';
-import { parseDataTests } from './data-test.js';
+import { genericTestFiles, parseDataTests } from './data-test.js';
+import type { ProjectFile } from '../project/files.js';
 
 export interface ParsedProject {
   project: Project;
@@ -57,6 +58,11 @@ export interface ParseOptions {
   onLog?: ((message: string, info: boolean) => void) | undefined;
 }
 
+/** Files whose macros every template can call: macro-paths, and `{% test %}` files in `<test-path>/generic/`. */
+export function macroFiles(project: Project): ProjectFile[] {
+  return [...project.files.macros, ...genericTestFiles(project)];
+}
+
 export function createEngine(project: Project, onLog?: (message: string, info: boolean) => void): { engine: TemplateEngine; macros: Map<string, MacroDef> } {
   const engine = new TemplateEngine({ onLog: (msg, info) => onLog?.(msg, info) });
   const macros = new Map<string, MacroDef>();
@@ -65,7 +71,7 @@ export function createEngine(project: Project, onLog?: (message: string, info: b
       macros.set(name, { uniqueId: `macro.tsdbt.${name}`, name, packageName: 'tsdbt', originalFilePath: file, fileKey: file });
     }
   }
-  for (const file of project.files.macros) {
+  for (const file of macroFiles(project)) {
     const names = engine.addMacroFile(file.relPath, file.contents);
     for (const name of names) {
       macros.set(name, { uniqueId: `macro.${project.config.name}.${name}`, name, packageName: project.config.name, originalFilePath: file.relPath, fileKey: file.relPath });
@@ -80,7 +86,7 @@ export function macrosMatching(project: Project, macros: ReadonlyMap<string, Mac
   for (const m of macros.values()) (byFile.get(m.fileKey) ?? byFile.set(m.fileKey, []).get(m.fileKey)!).push(m.name);
   const hits = new Set<string>();
   const callsOf = new Map<string, string[]>();
-  for (const file of project.files.macros) {
+  for (const file of macroFiles(project)) {
     const names = byFile.get(file.relPath) ?? [];
     if (pattern.test(file.contents)) names.forEach((n) => hits.add(n));
     const calls = extractStatic(file.contents).calls;
@@ -252,7 +258,18 @@ export async function parseProject(project: Project, options: ParseOptions = {})
   const graph = createNodeGraph();
   for (const node of nodes.values()) graph.addNode(node.uniqueId, { node });
   const refables = new Map<string, GraphNode>();
-  for (const n of nodes.values()) if (isRefable(n)) refables.set(n.name, n);
+  for (const n of nodes.values()) {
+    if (!isRefable(n)) continue;
+    const other = refables.get(n.name);
+    if (other) {
+      // ref('x') must name one node: a seed and a model (or snapshot) cannot share a name.
+      throw new TsdbtError('project', `a ${other.resourceType} and a ${n.resourceType} are both named \`${n.name}\`: ${other.originalFilePath} and ${n.originalFilePath}`, {
+        location: { file: n.originalFilePath },
+        hint: 'ref() names must be unique across models, seeds and snapshots; rename one (or disable it)',
+      });
+    }
+    refables.set(n.name, n);
+  }
   const kindName = (n: GraphNode) => (n.resourceType === 'test' ? 'test' : n.resourceType === 'snapshot' ? 'snapshot' : 'model');
   for (const node of nodes.values()) {
     if (node.resourceType === 'unit_test') {

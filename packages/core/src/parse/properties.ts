@@ -1,6 +1,6 @@
 // Properties YAML (`version: 2` files): model/seed/snapshot patches and source definitions.
 import { TsdbtError } from '../errors.js';
-import { COLUMN_PROPERTY_KEYS, MODEL_PROPERTY_KEYS, SOURCE_PROPERTY_KEYS, SOURCE_TABLE_PROPERTY_KEYS } from '../project/config-schema.js';
+import { COLUMN_PROPERTY_KEYS, MODEL_PROPERTY_KEYS, SNAPSHOT_PROPERTY_KEYS, SOURCE_PROPERTY_KEYS, SOURCE_TABLE_PROPERTY_KEYS } from '../project/config-schema.js';
 import type { Diagnostics } from '../project/diagnostics.js';
 import type { ProjectFile } from '../project/files.js';
 import { parseYamlFile, yamlPosition, type YamlFile } from '../project/yaml-file.js';
@@ -20,6 +20,8 @@ export interface NodePatch {
   file: string;
   /** Path of the entry's `name:` inside the file, for positions (computed on demand: see locateEntry). */
   yamlPath: Array<string | number>;
+  /** Snapshots defined in YAML (dbt 1.9): `ref('x')` or `source('s', 't')`, as written. */
+  relation?: string | undefined;
 }
 
 export interface SourceTableDef {
@@ -112,7 +114,7 @@ export function parsePropertiesFile(file: ProjectFile, d: Diagnostics, cached?: 
   for (const kind of ['models', 'seeds', 'snapshots'] as const) {
     list(y, doc[kind], [kind]).forEach((entry, i) => {
       if (!isObj(entry) || typeof entry.name !== 'string') fail(y, [kind, i], `each entry under \`${kind}:\` needs a \`name:\``);
-      d.unknownKeys(Object.keys(entry), MODEL_PROPERTY_KEYS, 'property', (k) => ({ file: y.file, ...yamlPosition(y, [kind, i, k]) }));
+      d.unknownKeys(Object.keys(entry), kind === 'snapshots' ? SNAPSHOT_PROPERTY_KEYS : MODEL_PROPERTY_KEYS, 'property', (k) => ({ file: y.file, ...yamlPosition(y, [kind, i, k]) }));
       const { columns, tests: columnTests } = readColumns(y, entry.columns, [kind, i, 'columns'], d);
       out.patches.push({
         name: entry.name,
@@ -124,6 +126,7 @@ export function parsePropertiesFile(file: ProjectFile, d: Diagnostics, cached?: 
         columnTests,
         file: y.file,
         yamlPath: [kind, i, 'name'],
+        ...(kind === 'snapshots' && entry.relation !== undefined ? { relation: String(entry.relation) } : {}),
       });
     });
   }

@@ -50,5 +50,10 @@ export function resolveRelations(project: Project, engine: TemplateEngine, nodes
     const identifier = customAlias ? callNamingMacro(engine, project, 'generate_alias_name', [c.alias ?? null, nodeForTemplates(node)], node) : (c.alias?.trim() ?? node.name);
     const databaseName = customDatabase ? callNamingMacro(engine, project, 'generate_database_name', [c.database ?? null, nodeForTemplates(node)], node) : (c.database ?? target.database);
     node.relation = { database: databaseName || undefined, schema, identifier };
+    if (node.resourceType === 'snapshot') {
+      // Legacy snapshot placement: target_schema / target_database are used verbatim, over generate_*_name (as in dbt ≥ 1.9).
+      if (typeof c.target_schema === 'string' && c.target_schema.trim()) node.relation.schema = c.target_schema.trim();
+      if (typeof c.target_database === 'string' && c.target_database.trim()) node.relation.database = c.target_database.trim();
+    }
   }
 }

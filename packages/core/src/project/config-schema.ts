@@ -48,6 +48,7 @@ export const NODE_CONFIG_KEYS: Record<string, ConfigKeySpec> = {
   snapshot_meta_column_names: { type: 'object', description: 'Rename dbt_valid_from and friends.' },
   target_schema: { type: 'string', description: 'Legacy snapshot schema.' },
   target_database: { type: 'string', description: 'Legacy snapshot database.' },
+  dbt_valid_to_current: { type: 'string', description: 'Snapshot: SQL for dbt_valid_to of current rows instead of NULL.' },
   severity: { type: 'string', description: 'Test severity: warn or error.', enum: ['warn', 'error', 'WARN', 'ERROR'] },
   warn_if: { type: 'string', description: 'Failure count condition for a warning, e.g. ">10".' },
   error_if: { type: 'string', description: 'Failure count condition for an error, e.g. "!=0".' },
@@ -111,6 +112,8 @@ export const PROJECT_KEYS: Record<string, ConfigKeySpec> = {
 
 /** Keys of one model entry in a properties YAML file. */
 export const MODEL_PROPERTY_KEYS = ['name', 'description', 'config', 'columns', 'tests', 'data_tests', 'docs', 'meta', 'tags', 'access', 'group', 'versions', 'latest_version', 'constraints', 'deprecation_date', 'time_spine'] as const;
+/** A snapshot entry may also define the snapshot (dbt 1.9): `relation: ref('x')` or `source('s', 't')`. */
+export const SNAPSHOT_PROPERTY_KEYS = [...MODEL_PROPERTY_KEYS, 'relation'] as const;
 export const COLUMN_PROPERTY_KEYS = ['name', 'description', 'data_type', 'meta', 'tags', 'tests', 'data_tests', 'constraints', 'quote', 'policy_tags', 'granularity', 'config'] as const;
 export const SOURCE_PROPERTY_KEYS = ['name', 'description', 'database', 'schema', 'loader', 'loaded_at_field', 'loaded_at_query', 'freshness', 'tables', 'meta', 'tags', 'config', 'quoting', 'overrides'] as const;
 export const SOURCE_TABLE_PROPERTY_KEYS = ['name', 'description', 'identifier', 'loaded_at_field', 'loaded_at_query', 'freshness', 'columns', 'tests', 'data_tests', 'meta', 'tags', 'config', 'quoting', 'external'] as const;

@@ -1,6 +1,6 @@
 // JSON Schemas for editors (autocomplete and checks in tsdbt_project.yml and properties YAML),
 // derived from the same key tables that validation uses. Written to packages/core/schemas/.
-import { COLUMN_PROPERTY_KEYS, MODEL_PROPERTY_KEYS, NODE_CONFIG_KEYS, PROJECT_KEYS, SOURCE_PROPERTY_KEYS, SOURCE_TABLE_PROPERTY_KEYS, type ConfigKeySpec } from './config-schema.js';
+import { COLUMN_PROPERTY_KEYS, MODEL_PROPERTY_KEYS, NODE_CONFIG_KEYS, PROJECT_KEYS, SNAPSHOT_PROPERTY_KEYS, SOURCE_PROPERTY_KEYS, SOURCE_TABLE_PROPERTY_KEYS, type ConfigKeySpec } from './config-schema.js';
 
 type Schema = Record<string, unknown>;
 
@@ -62,6 +62,8 @@ export function propertiesJsonSchema(): Schema {
   const columns = { type: 'array', items: { $ref: '#/$defs/column' } };
   const node = keysOnly(MODEL_PROPERTY_KEYS, { name: { type: 'string' }, description: { type: 'string' }, config: { $ref: '#/$defs/config' }, columns, tests, data_tests: tests });
   (node as { required?: string[] }).required = ['name'];
+  const snapshot = keysOnly(SNAPSHOT_PROPERTY_KEYS, { name: { type: 'string' }, description: { type: 'string' }, relation: { type: 'string', description: "Defines the snapshot: ref('model') or source('source', 'table')." }, config: { $ref: '#/$defs/config' }, columns, tests, data_tests: tests });
+  (snapshot as { required?: string[] }).required = ['name'];
   const table = keysOnly(SOURCE_TABLE_PROPERTY_KEYS, { name: { type: 'string' }, description: { type: 'string' }, identifier: { type: 'string' }, columns, tests, data_tests: tests, config: { $ref: '#/$defs/config' } });
   const source = keysOnly(SOURCE_PROPERTY_KEYS, { name: { type: 'string' }, schema: { type: 'string' }, database: { type: 'string' }, description: { type: 'string' }, tables: { type: 'array', items: { $ref: '#/$defs/sourceTable' } }, config: { $ref: '#/$defs/config' } });
   return {
@@ -73,7 +75,7 @@ export function propertiesJsonSchema(): Schema {
       version: { enum: [2] },
       models: { type: 'array', items: { $ref: '#/$defs/node' } },
       seeds: { type: 'array', items: { $ref: '#/$defs/node' } },
-      snapshots: { type: 'array', items: { $ref: '#/$defs/node' } },
+      snapshots: { type: 'array', items: { $ref: '#/$defs/snapshot' } },
       sources: { type: 'array', items: { $ref: '#/$defs/source' } },
       macros: { type: 'array' },
       exposures: { type: 'array' },
@@ -84,7 +86,7 @@ export function propertiesJsonSchema(): Schema {
       groups: { type: 'array' },
     },
     additionalProperties: false,
-    $defs: { config, column, node, source, sourceTable: table },
+    $defs: { config, column, node, snapshot, source, sourceTable: table },
   };
 }
 

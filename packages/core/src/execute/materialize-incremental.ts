@@ -1,0 +1,38 @@
+// Run an incremental model onto its existing table: build the new rows into a temp table, read the
+// columns of both, then reconcile and apply — one transaction, so a failure (or a killed process)
+// leaves the table as it was. What to run is decided in plan/materializations/incremental.ts.
+import type { CompiledModel } from '../compile/compile-project.js';
+import { planIncremental, readIncrementalConfig } from '../plan/materializations/incremental.js';
+import type { ExistingState } from '../plan/plan.js';
+import type { NodeRunContext } from './node-handler.js';
+
+export async function materializeIncremental(ctx: NodeRunContext, model: CompiledModel, state: ExistingState): Promise<{ rows: number | undefined; message: string }> {
+  const { conn, dialect, introspector } = ctx;
+  const node = model.node;
+  const target = node.relation!;
+  const config = readIncrementalConfig(node.config, node.originalFilePath);
+  const plan = planIncremental(dialect, target, { name: node.name, file: node.originalFilePath, sql: model.compiledSql, config }, state);
+
+  const transactional = dialect.capabilities.transactionalDdl;
+  if (transactional) await conn.begin();
+  let rows: number | undefined;
+  let verb: string;
+  try {
+    for (const s of plan.build) await conn.execute(s.sql);
+    // Read inside the transaction: the temp table is not visible to anyone else yet.
+    const columns = { temp: await introspector.getColumns(conn, plan.temp), target: await introspector.getColumns(conn, target) };
+    const apply = plan.apply(columns);
+    for (const [i, s] of apply.statements.entries()) {
+      const { rowsAffected } = await conn.execute(s.sql);
+      if (i === apply.rowsFrom) rows = rowsAffected;
+    }
+    verb = apply.verb;
+    if (transactional) await conn.commit();
+  } catch (e) {
+    if (transactional) await conn.rollback().catch(() => undefined);
+    throw e;
+  }
+  for (const l of state.leftovers ?? []) ctx.relations.set(target.schema, l.identifier, undefined);
+  ctx.relations.set(target.schema, plan.temp.identifier, undefined);
+  return { rows, message: `${verb} ${rows ?? '?'}` };
+}

@@ -1,0 +1,318 @@
+// Data tests and unit tests on DuckDB: the data-tests fixture (generic tests on models, columns and a
+// source, a custom generic test in tests/generic/, singular tests, unit tests) run through the
+// library API and the CLI. Raw data lives in schema `raw`; each case inserts the rows it needs.
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { beforeEach, describe, expect, it } from 'vitest';
+import { build, list, loadProject, run, test, type NodeResult, type RunOptions } from '@tsdbt/core';
+import { copyFixture, duckdb, tsdbt } from './support/project.js';
+
+const RAW_SQL = [
+  'create schema if not exists raw',
+  `create or replace table raw.customers as select * from (values (1, 'Ada'), (2, 'Grace'), (3, 'Alan')) t(id, name)`,
+  `create or replace table raw.orders as select * from (values
+     (1, 1, 'completed', 10), (2, 1, 'shipped', 20), (3, 2, 'returned', 30), (4, 3, 'placed', null)) t(id, customer_id, status, amount)`,
+];
+
+let dir: string;
+let db: string;
+
+beforeEach(async () => {
+  dir = copyFixture('data-tests');
+  db = path.join(dir, 'dq.duckdb');
+  await duckdb(db, RAW_SQL);
+});
+
+const insertOrders = (...rows: string[]) => duckdb(db, `insert into raw.orders values ${rows.join(', ')}`);
+
+async function runTests(options: RunOptions = {}): Promise<Map<string, NodeResult>> {
+  const project = await loadProject({ projectDir: dir });
+  await run(project, {});
+  const result = await test(await loadProject({ projectDir: dir }), options);
+  return new Map(result.results.map((r) => [r.name, r]));
+}
+
+const statuses = (results: Map<string, NodeResult>) => Object.fromEntries([...results].map(([name, r]) => [name, r.status]));
+
+const ACCEPTED = 'accepted_values_orders_status__placed__shipped__completed__returned';
+const RELATIONSHIPS = 'relationships_orders_customer_id__id__ref_customers_';
+
+describe('generic tests', () => {
+  it('are named and identified as dbt names them, attached to what they test, compiled under their YAML file', async () => {
+    const nodes = await list(await loadProject({ projectDir: dir }), { resourceTypes: ['test'] });
+    const byName = new Map(nodes.map((n) => [n.name, n]));
+    expect([...byName.keys()].sort()).toEqual(
+      [
+        ACCEPTED, 'every_order_has_a_customer', 'not_null_customers_id', 'not_null_orders_amount', 'not_null_orders_customer_id', 'not_null_orders_order_id',
+        'order_totals_not_negative', 'positive_amount_orders_amount', RELATIONSHIPS, 'source_unique_raw_customers_id', 'status_completed_limited',
+        'unique_customers_id', 'unique_order_totals_customer_id', 'unique_orders_order_id',
+      ].sort(),
+    );
+    expect(byName.get('unique_customers_id')!.uniqueId).toBe('test.dq.unique_customers_id.70f3d3fd20');
+    expect(byName.get(ACCEPTED)!.uniqueId).toBe(`test.dq.${ACCEPTED}.69dce9e5d5`);
+    // Too long for a relation name: the hashed short name is the alias.
+    expect(byName.get(ACCEPTED)!.config.alias).toBe('accepted_values_orders_8b08a2e3c7880954e0d6e0b54536f6b3');
+    expect(byName.get(RELATIONSHIPS)!.dependsOn.sort()).toEqual(['model.dq.customers', 'model.dq.orders']);
+    expect(byName.get('source_unique_raw_customers_id')!.dependsOn).toEqual(['source.dq.raw.customers']);
+    // Folder config (`data_tests:` in the project file) and defaults.
+    expect(byName.get('not_null_orders_order_id')!.tags).toEqual(['dq']);
+    expect(byName.get('not_null_orders_order_id')!.config).toMatchObject({ severity: 'ERROR', warn_if: '!= 0', error_if: '!= 0', fail_calc: 'count(*)' });
+
+    const results = await runTests();
+    expect(results.get(ACCEPTED)!.compiledPath).toBe('target/compiled/dq/models/schema.yml/accepted_values_orders_8b08a2e3c7880954e0d6e0b54536f6b3.sql');
+    const compiled = readFileSync(path.join(dir, results.get('not_null_orders_order_id')!.compiledPath!), 'utf8');
+    expect(compiled).toContain('from "main"."orders"');
+    expect(compiled).toContain('where order_id is null');
+  });
+
+  it('all pass on clean data (one warns by design), each fails on the rows it guards against', async () => {
+    const clean = await runTests();
+    expect(statuses(clean)).toMatchObject({ unique_orders_order_id: 'pass', not_null_orders_order_id: 'pass', [ACCEPTED]: 'pass', [RELATIONSHIPS]: 'pass', source_unique_raw_customers_id: 'pass', unique_customers_id: 'pass', positive_amount_orders_amount: 'pass' });
+    expect([...clean.values()].filter((r) => r.status !== 'pass').map((r) => r.name)).toEqual(['status_completed_limited']);
+
+    await insertOrders(`(1, 99, 'lost', 5)`, `(null, 2, 'shipped', 5)`);
+    await duckdb(db, `insert into raw.customers values (3, 'Alan again')`);
+    const bad = await runTests();
+    for (const name of ['unique_orders_order_id', 'not_null_orders_order_id', ACCEPTED, RELATIONSHIPS, 'source_unique_raw_customers_id', 'unique_customers_id']) {
+      expect(bad.get(name), name).toMatchObject({ status: 'fail', failures: 1 });
+      expect(bad.get(name)!.message.split('\n')[0]).toBe('Got 1 result, configured to fail if != 0');
+    }
+    expect(bad.get('not_null_customers_id')!.status).toBe('pass');
+    // run_results.json carries the counts as dbt's does.
+    const runResults = JSON.parse(readFileSync(path.join(dir, 'target', 'run_results.json'), 'utf8')) as { results: Array<{ unique_id: string; status: string; failures: number | null }> };
+    expect(runResults.results.find((r) => r.unique_id === 'test.dq.unique_customers_id.70f3d3fd20')).toMatchObject({ status: 'fail', failures: 1 });
+  });
+
+  it('severity warn turns a failure into a warning; the run still succeeds', async () => {
+    await insertOrders(`(9, null, 'completed', 5)`);
+    const project = await loadProject({ projectDir: dir });
+    await run(project);
+    const result = await test(await loadProject({ projectDir: dir }), { select: 'orders' });
+    const r = result.results.find((x) => x.name === 'not_null_orders_customer_id')!;
+    expect(r).toMatchObject({ status: 'warn', failures: 1, message: 'Got 1 result, configured to warn if != 0' });
+    expect(result.success).toBe(true);
+  });
+
+  it('warn_if / error_if thresholds (a custom generic test from tests/generic/)', async () => {
+    await insertOrders(`(10, 1, 'completed', -1)`);
+    expect((await runTests()).get('positive_amount_orders_amount')).toMatchObject({ status: 'pass', failures: 1 });
+    await insertOrders(`(11, 1, 'completed', 0)`);
+    expect((await runTests()).get('positive_amount_orders_amount')).toMatchObject({ status: 'warn', failures: 2, message: 'Got 2 results, configured to warn if >1' });
+    await insertOrders(`(12, 1, 'completed', -3)`);
+    expect((await runTests()).get('positive_amount_orders_amount')).toMatchObject({ status: 'fail', failures: 3, message: 'Got 3 results, configured to fail if >2' });
+  });
+
+  it('where: filters the tested model in a subquery', async () => {
+    // The clean data has a placed order without an amount: filtered out.
+    let results = await runTests();
+    expect(results.get('not_null_orders_amount')!.status).toBe('pass');
+    const compiled = readFileSync(path.join(dir, results.get('not_null_orders_amount')!.compiledPath!), 'utf8');
+    expect(compiled).toContain(`from (select * from "main"."orders" where status <> 'placed') dbt_subquery`);
+    await insertOrders(`(10, 1, 'completed', null)`);
+    results = await runTests();
+    expect(results.get('not_null_orders_amount')).toMatchObject({ status: 'fail', failures: 1 });
+  });
+
+  it('limit caps the failing rows counted', async () => {
+    // Three statuses other than `completed` (placed, shipped, returned), counted up to 2.
+    expect((await runTests()).get('status_completed_limited')).toMatchObject({ status: 'warn', failures: 2 });
+    await insertOrders(`(10, 1, 'lost', 1)`, `(11, 1, 'stolen', 1)`);
+    expect((await runTests()).get('status_completed_limited')).toMatchObject({ status: 'warn', failures: 2 });
+  });
+
+  it('store_failures keeps the failing rows in <schema>_dbt_test__audit, replaced on every run', async () => {
+    await insertOrders(`(10, 98, 'completed', 1)`, `(11, 99, 'completed', 1)`);
+    const failed = await runTests();
+    const audit = `main_dbt_test__audit.${RELATIONSHIPS}`;
+    expect(failed.get(RELATIONSHIPS)!.message).toContain(`See test failures: select * from "main_dbt_test__audit"."${RELATIONSHIPS}"`);
+    expect(await duckdb(db, `select from_field from ${audit} order by 1`)).toEqual([{ from_field: 98 }, { from_field: 99 }]);
+    // Not configured, not stored.
+    expect(await duckdb(db, `select count(*) as n from information_schema.tables where table_schema = 'main_dbt_test__audit'`)).toEqual([{ n: 1 }]);
+
+    await duckdb(db, 'delete from raw.orders where customer_id = 99');
+    await runTests();
+    expect(await duckdb(db, `select from_field from ${audit}`)).toEqual([{ from_field: 98 }]);
+
+    // --store-failures for every test: not_null keeps whole rows then.
+    await insertOrders(`(null, 1, 'shipped', 3)`);
+    const flagged = await runTests({ storeFailures: true });
+    expect(flagged.get('not_null_orders_order_id')!.status).toBe('fail');
+    expect(await duckdb(db, 'select * from main_dbt_test__audit.not_null_orders_order_id')).toEqual([{ order_id: null, customer_id: 1, status: 'shipped', amount: 3 }]);
+    expect(await duckdb(db, 'select count(*) as n from main_dbt_test__audit.unique_orders_order_id')).toEqual([{ n: 0 }]);
+  });
+
+  it('a project test macro overrides the built-in one', async () => {
+    writeFileSync(path.join(dir, 'tests', 'generic', 'unique.sql'), '{% test unique(model, column_name) %}select 1 as never where false{% endtest %}\n');
+    await insertOrders(`(1, 1, 'completed', 5)`);
+    expect((await runTests()).get('unique_orders_order_id')!.status).toBe('pass');
+  });
+
+  it('an unknown test is a located error with a suggestion', async () => {
+    const schema = path.join(dir, 'models', 'schema.yml');
+    writeFileSync(schema, readFileSync(schema, 'utf8').replace('tests: [unique, not_null]', 'tests: [uniqe, not_null]'));
+    await expect(list(await loadProject({ projectDir: dir }), {})).rejects.toMatchObject({ kind: 'yaml', hint: 'did you mean `unique`?', location: { file: 'models/schema.yml' } });
+  });
+});
+
+describe('singular tests', () => {
+  it('render like models (refs become edges), take folder config, fail on returned rows', async () => {
+    const nodes = new Map((await list(await loadProject({ projectDir: dir }), { resourceTypes: ['test'] })).map((n) => [n.name, n]));
+    expect(nodes.get('every_order_has_a_customer')).toMatchObject({ uniqueId: 'test.dq.every_order_has_a_customer', tags: ['dq', 'integrity'] });
+    expect(nodes.get('every_order_has_a_customer')!.dependsOn.sort()).toEqual(['model.dq.customers', 'model.dq.orders']);
+    expect(nodes.get('order_totals_not_negative')!.config.severity).toBe('warn');
+
+    expect(statuses(await runTests())).toMatchObject({ every_order_has_a_customer: 'pass', order_totals_not_negative: 'pass' });
+    await insertOrders(`(10, 42, 'completed', -500)`);
+    const results = await runTests();
+    expect(results.get('every_order_has_a_customer')).toMatchObject({ status: 'fail', failures: 1, compiledPath: 'target/compiled/dq/tests/every_order_has_a_customer.sql' });
+    expect(results.get('order_totals_not_negative')).toMatchObject({ status: 'warn', failures: 1 });
+  });
+});
+
+describe('selection', () => {
+  it('`test --select <model>` runs the tests attached to it (and no models)', async () => {
+    const project = await loadProject({ projectDir: dir });
+    await run(project);
+    const result = await test(await loadProject({ projectDir: dir }), { select: 'customers' });
+    expect(result.results.map((r) => r.name).sort()).toEqual(['customers_from_source_csv', 'every_order_has_a_customer', 'not_null_customers_id', RELATIONSHIPS, 'unique_customers_id']);
+  });
+
+  it('test_type: unit | data | generic | singular', async () => {
+    const names = async (select: string) => (await list(await loadProject({ projectDir: dir }), { select })).map((n) => n.name).sort();
+    expect(await names('test_type:unit')).toEqual(['customers_from_source_csv', 'totals_per_customer']);
+    expect(await names('test_type:singular')).toEqual(['every_order_has_a_customer', 'order_totals_not_negative']);
+    expect(await names('test_type:generic')).toHaveLength(12);
+    expect(await names('test_type:data')).toHaveLength(14);
+  });
+});
+
+describe('build', () => {
+  it('a failing error-severity test skips what is downstream of the tested model; a warning does not', async () => {
+    await insertOrders(`(1, 1, 'completed', 5)`);
+    let result = await build(await loadProject({ projectDir: dir }));
+    let byName = new Map(result.results.map((r) => [r.name, r]));
+    expect(byName.get('unique_orders_order_id')!.status).toBe('fail');
+    expect(byName.get('order_totals')).toMatchObject({ status: 'skipped' });
+    expect(byName.get('order_totals')!.message).toMatch(/upstream `.*` did not succeed/);
+    expect(byName.get('unique_order_totals_customer_id')!.status).toBe('skipped');
+    expect(byName.get('customers')!.status).toBe('success');
+    expect(result.success).toBe(false);
+    expect(await duckdb(db, `select count(*) as n from information_schema.tables where table_name = 'order_totals'`)).toEqual([{ n: 0 }]);
+
+    await duckdb(db, ['delete from raw.orders where id = 1 and amount = 5', `insert into raw.orders values (9, null, 'completed', 5)`]);
+    result = await build(await loadProject({ projectDir: dir }));
+    byName = new Map(result.results.map((r) => [r.name, r]));
+    expect(byName.get('not_null_orders_customer_id')!.status).toBe('warn');
+    expect(byName.get('order_totals')!.status).toBe('success');
+    expect(result.success).toBe(true);
+  });
+
+  it('unit tests run before their model; a failing one skips it', async () => {
+    writeFileSync(path.join(dir, 'models', 'wrong.yml'), 'unit_tests:\n  - name: wrong_total\n    model: order_totals\n    given:\n      - input: ref(\'orders\')\n        rows: [{customer_id: 1, amount: 2}]\n    expect:\n      rows: [{customer_id: 1, total: 3}]\n');
+    let result = await build(await loadProject({ projectDir: dir }));
+    const byName = new Map(result.results.map((r) => [r.name, r]));
+    expect(byName.get('wrong_total')!.status).toBe('fail');
+    expect(byName.get('order_totals')!.status).toBe('skipped');
+    expect(byName.get('totals_per_customer')!.status).toBe('pass');
+
+    // In order: the model's parents, its unit tests, the model.
+    rmSync(path.join(dir, 'models', 'wrong.yml'));
+    result = await build(await loadProject({ projectDir: dir }), { threads: 1 });
+    const names = result.results.map((r) => r.name);
+    expect(names.indexOf('orders')).toBeLessThan(names.indexOf('totals_per_customer'));
+    expect(names.indexOf('totals_per_customer')).toBeLessThan(names.indexOf('order_totals'));
+    expect(result.success).toBe(true);
+  });
+});
+
+describe('unit tests', () => {
+  it('pass on matching rows (order-insensitive, only the expected columns), inputs typed from the real relations, nothing written', async () => {
+    await run(await loadProject({ projectDir: dir }));
+    const before = await duckdb(db, `select table_schema, table_name from information_schema.tables order by 1, 2`);
+    const result = await test(await loadProject({ projectDir: dir }), { select: 'test_type:unit' });
+    expect(result.results.map((r) => [r.name, r.status, r.message]).sort()).toEqual([
+      ['customers_from_source_csv', 'pass', 'PASS'],
+      ['totals_per_customer', 'pass', 'PASS'],
+    ]);
+    expect(await duckdb(db, `select table_schema, table_name from information_schema.tables order by 1, 2`)).toEqual(before);
+  });
+
+  it('also run before anything is built (types inferred from the rows)', async () => {
+    const result = await test(await loadProject({ projectDir: dir }), { select: 'test_type:unit' });
+    expect(result.results.map((r) => r.status)).toEqual(['pass', 'pass']);
+  });
+
+  it('a failing unit test shows a row diff: + expected, - actual', async () => {
+    writeFileSync(
+      path.join(dir, 'models', 'wrong.yml'),
+      ['unit_tests:', '  - name: totals_wrong', '    model: order_totals', '    given:', "      - input: ref('orders')", '        format: csv', '        rows: |', '          order_id,customer_id,amount', '          1,1,10', '          2,1,5', '          3,2,1', '    expect:', '      rows:', '        - {customer_id: 1, total: 16, n: 2}', '        - {customer_id: 2, total: 1, n: 1}', ''].join('\n'),
+    );
+    await run(await loadProject({ projectDir: dir }));
+    const result = await test(await loadProject({ projectDir: dir }), { select: 'totals_wrong' });
+    expect(result.results[0]).toMatchObject({ status: 'fail', failures: 2 });
+    expect(result.results[0]!.message.split('\n')).toEqual([
+      'actual differs from expected: 1 expected row missing, 1 unexpected row (1 row match)',
+      '(+ expected, - actual)',
+      '  customer_id | total | n',
+      '+ 1           | 16    | 2',
+      '- 1           | 15    | 2',
+    ]);
+  });
+
+  it('overrides (vars, macros), `format: sql` inputs, `this` and CSV fixture files', async () => {
+    writeFileSync(
+      path.join(dir, 'models', 'big_orders.sql'),
+      "select order_id, amount from {{ ref('orders') }} where amount >= {{ var('min_amount', 100) }}\n{% if is_incremental() %}and order_id > (select max(order_id) from {{ this }}){% endif %}\n",
+    );
+    mkdirSync(path.join(dir, 'tests', 'fixtures'), { recursive: true });
+    writeFileSync(path.join(dir, 'tests', 'fixtures', 'big_orders_existing.csv'), 'order_id,amount\n2,10\n');
+    writeFileSync(
+      path.join(dir, 'models', 'big.yml'),
+      [
+        'unit_tests:',
+        '  - name: big_orders_incremental',
+        '    model: big_orders',
+        '    overrides:',
+        '      vars: {min_amount: 10}',
+        '      macros: {is_incremental: true}',
+        '    given:',
+        "      - input: ref('orders')",
+        '        format: sql',
+        '        rows: select 1 as order_id, 5 as amount union all select 2, 10 union all select 3, 50 union all select 4, 9',
+        '      - input: this',
+        '        format: csv',
+        '        fixture: big_orders_existing',
+        '    expect:',
+        '      rows: [{order_id: 3}]',
+        '',
+      ].join('\n'),
+    );
+    const result = await test(await loadProject({ projectDir: dir }), { select: 'big_orders_incremental' });
+    expect(result.results.map((r) => [r.name, r.status, r.message])).toEqual([['big_orders_incremental', 'pass', 'PASS']]);
+  });
+
+  it('an input the model reads but the test does not give is a clear error', async () => {
+    writeFileSync(path.join(dir, 'models', 'wrong.yml'), 'unit_tests:\n  - name: no_inputs\n    model: order_totals\n    given: []\n    expect:\n      rows: []\n');
+    const result = await test(await loadProject({ projectDir: dir }), { select: 'no_inputs' });
+    expect(result.results[0]!.status).toBe('error');
+    expect(result.results[0]!.message).toContain("reads ref('orders'), which has no `given` input");
+  });
+});
+
+describe('CLI', () => {
+  it('exits 0 when tests only warn, 1 when one fails, and points at the compiled SQL', async () => {
+    expect(tsdbt(['run', '--project-dir', dir]).code).toBe(0);
+    let r = tsdbt(['test', '--project-dir', dir]);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/WARN\s+test\s+status_completed_limited 2 failing rows/);
+    expect(r.stdout).toContain('Got 2 results, configured to warn if != 0');
+
+    await insertOrders(`(1, 1, 'completed', 5)`);
+    expect(tsdbt(['run', '--project-dir', dir]).code).toBe(0);
+    r = tsdbt(['test', '--project-dir', dir, '--select', 'orders']);
+    expect(r.code).toBe(1);
+    expect(r.stdout).toMatch(/FAIL\s+test\s+unique_orders_order_id 1 failing row/);
+    expect(r.stdout).toContain('compiled SQL: target/compiled/dq/models/schema.yml/unique_orders_order_id.sql');
+    expect(existsSync(path.join(dir, 'target/compiled/dq/models/schema.yml/unique_orders_order_id.sql'))).toBe(true);
+  });
+});

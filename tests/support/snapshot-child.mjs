@@ -1,0 +1,47 @@
+// A `tsdbt snapshot` run in a child process, for the kill test: prints run events as JSON lines and,
+// after running the first statement that matches PAUSE_AFTER (a regex), prints {"event":"paused"} and
+// hangs inside the open transaction until it is killed.
+// Usage: node snapshot-child.mjs <projectDir> <select> <pauseAfterRegex>
+import { loadProject, snapshot } from '../../packages/core/dist/index.js';
+import { duckdbAdapter } from '../../packages/adapters/duckdb/dist/index.js';
+
+const [projectDir, select, pauseAfter] = process.argv.slice(2);
+const emit = (obj) => process.stdout.write(`${JSON.stringify(obj)}\n`);
+const pause = new RegExp(pauseAfter, 'i');
+
+const adapter = {
+  ...duckdbAdapter,
+  createDriver(config, ctx) {
+    const driver = duckdbAdapter.createDriver(config, ctx);
+    return {
+      close: () => driver.close(),
+      async connect() {
+        const conn = await driver.connect();
+        return {
+          async execute(sql, params) {
+            const result = await conn.execute(sql, params);
+            emit({ event: 'statement', sql: sql.slice(0, 80) });
+            if (pause.test(sql)) {
+              emit({ event: 'paused' });
+              setInterval(() => undefined, 1000); // keep the process (and its transaction) alive
+              await new Promise(() => undefined);
+            }
+            return result;
+          },
+          async begin() {
+            await conn.begin();
+            emit({ event: 'statement', sql: 'BEGIN' });
+          },
+          commit: () => conn.commit(),
+          rollback: () => conn.rollback(),
+          cancel: () => conn.cancel?.(),
+          close: () => conn.close(),
+        };
+      },
+    };
+  },
+};
+
+const project = await loadProject({ projectDir });
+const result = await snapshot(project, { select, adapters: [adapter], onEvent: (e) => emit({ event: e.type, ...e }) });
+emit({ event: 'done', success: result.success });
