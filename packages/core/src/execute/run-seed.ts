@@ -2,7 +2,7 @@
 // and swap it in, or truncate + insert into the existing table (see plan/materializations/seed.ts).
 import { statSync } from 'node:fs';
 import path from 'node:path';
-import type { Connection, Dialect, RelationRef, SeedColumnKind } from '../adapter/types.js';
+import type { ColumnMeta, RelationRef, SeedColumnKind } from '../adapter/types.js';
 import { TsdbtError, didYouMean } from '../errors.js';
 import type { SeedNode } from '../parse/nodes.js';
 import { planSeed, seedFullRefresh, seedLoadPath, type SeedPlan } from '../plan/materializations/seed.js';
@@ -42,13 +42,14 @@ export const runSeed: NodeHandler = async (node, ctx) => {
   settings = withHeader(settings, header);
 
   const rel = seed.relation!;
+  const existing = ctx.relations.get(rel);
+  let existingColumns: ColumnMeta[] | undefined;
   try {
     await ctx.ensureSchema(rel.schema, rel.database);
+    if (existing === 'table') existingColumns = await ctx.introspector.getColumns(ctx.conn, rel);
   } catch (e) {
     return { status: 'error', message: (e as Error).message };
   }
-  const existing = ctx.relations.get(rel);
-  const existingColumns = existing === 'table' ? await ctx.introspector.getColumns(ctx.conn, rel) : undefined;
   const leftovers = [TEMP_SUFFIX, BACKUP_SUFFIX]
     .map((s) => ({ identifier: `${rel.identifier}${s}`, kind: ctx.relations.get(withSuffix(rel, s)) }))
     .filter((l): l is { identifier: string; kind: 'table' | 'view' } => l.kind !== undefined);
@@ -104,7 +105,7 @@ async function runSeedPlan(ctx: NodeRunContext, plan: SeedPlan, file: string, se
         } else if (step.kind === 'copy') {
           rows = await conn.copyCsv!(step.into, file, { delimiter: settings.delimiter, header: true, columns: header });
         } else {
-          await typeTextColumns(conn, dialect, ctx, step.rel, new Set(step.except));
+          await typeTextColumns(ctx, step.rel, new Set(step.except));
         }
       } catch (e) {
         throw loads ? new LoadError((e as Error).message, { cause: e }) : e;
@@ -123,7 +124,8 @@ async function runSeedPlan(ctx: NodeRunContext, plan: SeedPlan, file: string, se
  * type dbt would infer: kinds from the first rows, then, for the columns still not plainly text, from
  * every row; then one ALTER per column that changes.
  */
-async function typeTextColumns(conn: Connection, dialect: Dialect, ctx: NodeRunContext, rel: RelationRef, except: ReadonlySet<string>): Promise<void> {
+async function typeTextColumns(ctx: NodeRunContext, rel: RelationRef, except: ReadonlySet<string>): Promise<void> {
+  const { conn, dialect } = ctx;
   const types = dialect.seedTypes;
   if (!dialect.inferSeedKinds || !types) return;
   const text = types.text.toUpperCase();
