@@ -136,7 +136,8 @@ export async function executeNodes(project: Project, parsed: ParsedProject, orde
 
     // build: tests gate what follows them (see graph/test-edges.ts).
     const graph = options.command === 'build' ? buildGraph(parsed.graph) : parsed.graph;
-    await schedule(graph, new Set(order), order, { threads, failFast: options.failFast, signal: options.signal }, {
+    const selected = new Set(order);
+    await schedule(graph, selected, order, { threads, failFast: options.failFast, signal: options.signal }, {
       run: async (id, slot) => {
         const node = nodeOf(id);
         const b = base(node, slot);
@@ -149,7 +150,7 @@ export async function executeNodes(project: Project, parsed: ParsedProject, orde
         else {
           try {
             outcome = await session.pool.withConnection((conn) =>
-              handler(node, { project, parsed, dialect, introspector: session.introspector, conn, compiler, relations, flags, ensureSchema: ensureSchema(conn) }),
+              handler(node, { project, parsed, dialect, introspector: session.introspector, conn, compiler, relations, flags, selected, ensureSchema: ensureSchema(conn) }),
             );
           } catch (e) {
             outcome = { status: 'error', message: (e as Error).message };
@@ -168,7 +169,8 @@ export async function executeNodes(project: Project, parsed: ParsedProject, orde
           compiledPath: outcome.compiled?.compiledPath,
           compiledSql: outcome.compiled?.compiledSql,
         });
-        return FAILED.has(outcome.status) ? 'error' : 'success';
+        // on_error: continue — report the failure but let downstream nodes run.
+        return FAILED.has(outcome.status) && node.config.on_error !== 'continue' ? 'error' : 'success';
       },
       skip: (id, reason) => {
         const node = nodeOf(id);

@@ -6,7 +6,7 @@ import { planIncremental, readIncrementalConfig } from '../plan/materializations
 import type { ExistingState } from '../plan/plan.js';
 import type { NodeRunContext } from './node-handler.js';
 
-export async function materializeIncremental(ctx: NodeRunContext, model: CompiledModel, state: ExistingState): Promise<{ rows: number | undefined; message: string }> {
+export async function materializeIncremental(ctx: NodeRunContext, model: CompiledModel, state: ExistingState, beforeCommit?: () => Promise<void>): Promise<{ rows: number | undefined; message: string }> {
   const { conn, dialect, introspector } = ctx;
   const node = model.node;
   const target = node.relation!;
@@ -27,6 +27,7 @@ export async function materializeIncremental(ctx: NodeRunContext, model: Compile
       if (i === apply.rowsFrom) rows = rowsAffected;
     }
     verb = apply.verb;
+    if (beforeCommit) await beforeCommit();
     if (transactional) await conn.commit();
   } catch (e) {
     if (transactional) await conn.rollback().catch(() => undefined);

@@ -47,17 +47,18 @@ export function planModel(dialect: Dialect, model: CompiledModel, cache: Relatio
   }
 }
 
-export async function materialize(conn: Connection, dialect: Dialect, model: CompiledModel, cache: RelationCache, ctx?: NodeRunContext): Promise<{ rows?: number | undefined; message?: string | undefined }> {
+/** `beforeCommit` runs inside the transaction after the new relation is in place (audit before publish). */
+export async function materialize(conn: Connection, dialect: Dialect, model: CompiledModel, cache: RelationCache, ctx?: NodeRunContext, beforeCommit?: () => Promise<void>): Promise<{ rows?: number | undefined; message?: string | undefined }> {
   // Same condition as the run-time is_incremental() the model was rendered with.
   const node = model.node;
   if (ctx && node.config.materialized === 'incremental' && cache.get(node.relation!) === 'table' && !shouldFullRefresh(node.config, ctx.flags.fullRefresh)) {
     const leftovers = [TEMP_SUFFIX, BACKUP_SUFFIX]
       .map((s) => ({ identifier: `${node.relation!.identifier}${s}`, kind: cache.get(withSuffix(node.relation!, s)) }))
       .filter((l): l is { identifier: string; kind: RelationKind } => l.kind !== undefined);
-    return materializeIncremental({ ...ctx, conn, dialect, relations: cache }, model, { existing: 'table', leftovers });
+    return materializeIncremental({ ...ctx, conn, dialect, relations: cache }, model, { existing: 'table', leftovers }, beforeCommit);
   }
   const plan = planModel(dialect, model, cache);
-  const counts = await runStatements(conn, plan.statements.map((s) => s.sql), dialect.capabilities.transactionalDdl);
+  const counts = await runStatements(conn, plan.statements.map((s) => s.sql), dialect.capabilities.transactionalDdl, beforeCommit);
   const rel = model.node.relation!;
   cache.set(rel.schema, rel.identifier, plan.resultKind);
   cache.set(rel.schema, `${rel.identifier}${TEMP_SUFFIX}`, undefined);

@@ -26,6 +26,8 @@ export interface NodeRunContext {
   /** Relations known to exist (kept up to date by handlers that create or drop relations). */
   relations: RelationCache;
   flags: RunFlags;
+  /** Every node this command executes. */
+  selected: ReadonlySet<string>;
   /** Create a schema once per run (safe to call repeatedly). */
   ensureSchema(schema: string, database?: string): Promise<void>;
 }

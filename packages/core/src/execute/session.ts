@@ -40,11 +40,13 @@ export async function openSession(project: Project, adapters?: readonly Adapter[
 }
 
 /** Run statements in order, optionally in one transaction; rolls back on error. */
-export async function runStatements(conn: Connection, statements: readonly string[], transactional: boolean): Promise<Array<number | undefined>> {
+export async function runStatements(conn: Connection, statements: readonly string[], transactional: boolean, beforeCommit?: () => Promise<void>): Promise<Array<number | undefined>> {
   const counts: Array<number | undefined> = [];
   if (transactional) await conn.begin();
   try {
     for (const sql of statements) counts.push((await conn.execute(sql)).rowsAffected);
+    // e.g. audit tests: they see the new relation, nobody else does yet; throwing rolls back.
+    if (beforeCommit) await beforeCommit();
     if (transactional) await conn.commit();
   } catch (e) {
     if (transactional) await conn.rollback().catch(() => undefined);

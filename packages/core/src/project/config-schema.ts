@@ -27,6 +27,8 @@ export const NODE_CONFIG_KEYS: Record<string, ConfigKeySpec> = {
   'post-hook': { type: 'string|array', description: 'Alias of post_hook.' },
   persist_docs: { type: 'object', description: 'Persist descriptions as warehouse comments.' },
   full_refresh: { type: 'boolean', description: 'false protects the node from --full-refresh.' },
+  audit_before_publish: { type: 'boolean', description: 'In build, run error-severity tests on the new data before it replaces the published relation (default true).' },
+  on_error: { type: 'string', description: 'What a failure does downstream: skip_children (default) or continue.', enum: ['skip_children', 'continue'] },
   sql_header: { type: 'string', description: 'SQL placed before the create statement.' },
   unique_key: { type: 'string|array', description: 'Key column(s) for incremental models and snapshots.' },
   incremental_strategy: { type: 'string', description: 'append, merge or delete+insert.', enum: ['append', 'merge', 'delete+insert', 'microbatch'] },
