@@ -9,7 +9,7 @@ import { testQuery, testStatus } from './run-test.js';
 
 export class AuditFailed extends Error {}
 
-/** The tests that gate publishing this model in this run (none outside `build`). */
+/** The tests that gate publishing this model in this run (none outside `build`): error severity, reading only this model. */
 export function auditTests(model: ModelNode, ctx: NodeRunContext): TestNode[] {
   if (ctx.flags.command !== 'build' || !ctx.dialect.capabilities.transactionalDdl) return [];
   if (model.config.materialized !== 'table' && model.config.materialized !== 'incremental') return [];
@@ -19,6 +19,8 @@ export function auditTests(model: ModelNode, ctx: NodeRunContext): TestNode[] {
     const n = ctx.parsed.nodes.get(id);
     if (n?.resourceType !== 'test' || n.attachedNode !== model.uniqueId || !ctx.selected.has(id)) continue;
     if (String(n.config.severity ?? 'error').toLowerCase() !== 'error') continue;
+    // Only tests that read nothing but this model: others (relationships …) may need nodes not built yet.
+    if (ctx.parsed.graph.inNeighbors(id).some((p) => p !== model.uniqueId)) continue;
     tests.push(n);
   }
   return tests;
