@@ -113,7 +113,7 @@ export function createReporter(format: 'text' | 'json', useColor: boolean, io: O
           if (e.results.length === 0) break;
           io.out('');
           const tests = count('pass') + count('fail') + count('warn');
-          const testPart = tests ? `, ${count('pass')} passed, ${count('warn')} warned, ${count('fail')} failed tests` : '';
+          const testPart = tests ? `; tests: ${count('pass')} passed, ${count('warn')} warned, ${count('fail')} failed` : '';
           const summary = `Finished ${plural(e.results.length, 'node')} in ${e.elapsedSeconds.toFixed(2)}s: ${count('success')} ok, ${count('error')} failed, ${count('skipped')} skipped${testPart}`;
           io.out(e.success ? c.green(summary) : c.red(summary));
           break;

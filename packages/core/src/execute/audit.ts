@@ -28,6 +28,7 @@ export function auditTests(model: ModelNode, ctx: NodeRunContext): TestNode[] {
 
 /** A beforeCommit hook that runs the tests on the connection holding the uncommitted build. */
 export function auditHook(model: ModelNode, tests: readonly TestNode[], ctx: NodeRunContext): () => Promise<void> {
+  const published = ctx.relations.get(model.relation!) !== undefined;
   return async () => {
     const failed: string[] = [];
     for (const test of tests) {
@@ -43,7 +44,7 @@ export function auditHook(model: ModelNode, tests: readonly TestNode[], ctx: Nod
     if (failed.length) {
       const rel = ctx.dialect.relationName(model.relation!);
       throw new AuditFailed(
-        `new data for \`${model.name}\` failed ${failed.length === 1 ? 'its test' : `${failed.length} tests`}; ${rel} keeps its previous rows\n${failed.map((f) => `  ${f}`).join('\n')}\n(opt out with audit_before_publish: false)`,
+        `new data for \`${model.name}\` failed ${failed.length === 1 ? 'its test' : `${failed.length} tests`}; ${published ? `${rel} keeps its previous rows` : `${rel} was not published`}\n${failed.map((f) => `  ${f}`).join('\n')}\n(opt out with audit_before_publish: false)`,
       );
     }
   };
