@@ -7,11 +7,12 @@ export function parseCommand(env: CommandEnv): Promise<number> {
     const t0 = performance.now();
     const project = await load(env);
     const { parsed, manifestPath } = await parse(project, { cache: env.flags.cache, onEvent: env.reporter.handle });
+    const n = (k: number, word: string) => `${k} ${word}${k === 1 ? '' : 's'}`;
     const count = (type: string) => [...parsed.nodes.values()].filter((n) => n.resourceType === type).length;
     const others = (
-      [['seed', 'seeds'], ['snapshot', 'snapshots'], ['test', 'data tests'], ['unit_test', 'unit tests']] as const
-    ).flatMap(([type, label]) => (count(type) ? [`${count(type)} ${label}`] : []));
-    env.reporter.info(`Parsed ${[`${count('model')} models`, ...others, `${count('source')} sources`].join(', ')}, ${parsed.macros.size} macros in ${((performance.now() - t0) / 1000).toFixed(2)}s → ${path.relative(process.cwd(), manifestPath)}`);
+      [['seed', 'seed'], ['snapshot', 'snapshot'], ['test', 'data test'], ['unit_test', 'unit test']] as const
+    ).flatMap(([type, label]) => (count(type) ? [n(count(type), label)] : []));
+    env.reporter.info(`Parsed ${[n(count('model'), 'model'), ...others, n(count('source'), 'source')].join(', ')}, ${n(parsed.macros.size, 'macro')} in ${((performance.now() - t0) / 1000).toFixed(2)}s → ${path.relative(process.cwd(), manifestPath)}`);
     return EXIT_OK;
   });
 }

@@ -8,7 +8,7 @@ export interface LsFlags {
   output?: string;
 }
 
-const TYPES: readonly ResourceType[] = ['model', 'source', 'seed', 'snapshot', 'test', 'analysis'];
+const TYPES: readonly ResourceType[] = ['model', 'source', 'seed', 'snapshot', 'test', 'unit_test', 'analysis'];
 
 export function lsCommand(env: CommandEnv, flags: LsFlags): Promise<number> {
   return guarded(env, async () => {

@@ -44,7 +44,8 @@ async function execute(project: Project, options: RunOptions, command: string, k
     trustCache: previous?.sameProject && parsed.fromSnapshot,
     args: { select: options.select ?? null, exclude: options.exclude ?? null, full_refresh: options.fullRefresh ?? false },
   });
-  if (options.cache !== false) saveCompiledCache(project, result.compiler, previous);
+  // Bodies rendered under --full-refresh/--store-failures flags are not what a plain run would render.
+  if (options.cache !== false && !options.fullRefresh && !options.storeFailures) saveCompiledCache(project, result.compiler, previous);
   const { compiler: _compiler, ...rest } = result;
   return rest;
 }

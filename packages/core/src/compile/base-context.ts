@@ -20,13 +20,13 @@ export function targetContext(project: Project, secretKeys: readonly string[] = 
 }
 
 /** `onEnvRead` sees every env var a template reads (name, value), for cache validation. */
-export function baseContext(project: Project, phase: 'parse' | 'compile' | 'run', file: () => string, onEnvRead?: (name: string, value: string | undefined) => void): TemplateContext {
+export function baseContext(project: Project, phase: 'parse' | 'compile' | 'run', file: () => string, onEnvRead?: (name: string, value: string | undefined) => void, runFlags?: { fullRefresh: boolean; storeFailures: boolean; command: string }): TemplateContext {
   const target = targetContext(project);
   return {
     project_name: project.config.name,
     target,
     execute: phase !== 'parse',
-    flags: { FULL_REFRESH: false, STORE_FAILURES: false, WHICH: phase },
+    flags: { FULL_REFRESH: runFlags?.fullRefresh ?? false, STORE_FAILURES: runFlags?.storeFailures ?? false, WHICH: runFlags?.command ?? phase },
     var: jinjaFunction(([name, fallback]) => {
       const key = String(name);
       if (Object.prototype.hasOwnProperty.call(project.vars, key)) return project.vars[key];

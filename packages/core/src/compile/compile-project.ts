@@ -81,8 +81,10 @@ export class Compiler {
     private readonly previous?: ReadonlyMap<string, BodyCacheEntry>,
     /** The project is byte-for-byte what `previous` was rendered from: skip computing keys. */
     private readonly trustPrevious = false,
+    /** run/build flags templates see as `flags.FULL_REFRESH` … (part of the cache key). */
+    runFlags?: { fullRefresh: boolean; storeFailures: boolean; command: string },
   ) {
-    this.base = baseContext(parsed.project, 'compile', () => this.currentFile, (name, value) => (this.envReads[name] = envHash(value)));
+    this.base = baseContext(parsed.project, 'compile', () => this.currentFile, (name, value) => (this.envReads[name] = envHash(value)), runFlags);
     this.overridden = ['ref', 'source', 'config', 'var', 'env_var'].some((n) => parsed.engine.hasMacro(n));
     const p = parsed.project;
     this.globalKey = sha1(

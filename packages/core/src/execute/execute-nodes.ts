@@ -75,7 +75,7 @@ export async function executeNodes(project: Project, parsed: ParsedProject, orde
     const full = shouldFullRefresh(node.config, flags.fullRefresh);
     return { is_incremental: jinjaFunction(() => exists && !full), should_full_refresh: jinjaFunction(() => full) };
   };
-  const compiler = new Compiler(parsed, dialect, runContext, options.cachedBodies, options.trustCache);
+  const compiler = new Compiler(parsed, dialect, runContext, options.cachedBodies, options.trustCache && !flags.fullRefresh && !flags.storeFailures, flags);
   const compiled = new Map<string, CompiledModel>();
   const results: NodeResult[] = [];
   const total = order.length;
