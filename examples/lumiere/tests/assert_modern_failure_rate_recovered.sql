@@ -1,0 +1,21 @@
+-- The generator makes the modern gateways fail 22.9% of attempts (Stripe 20%, PayPal 27%, Adyen 22%,
+-- weighted by volume). The audit must find var('modern_failure_rate') ± var('failure_rate_tolerance')
+-- (at 50k rows the standard error is ~0.0023), and exactly the rate the generator recorded from its
+-- clean truth (findings are rounded to 6 decimals, hence 1e-5).
+with observed as (
+    select sum(failed_payments) / sum(attempts) as failure_rate
+    from {{ ref('fct_gateway_audit') }}
+    where gateway_family = 'modern'
+),
+
+injected as (
+    select value::double as failure_rate
+    from {{ ref('injected_findings') }}
+    where metric = 'failure_rate' and segment = 'modern'
+)
+
+select o.failure_rate as observed, i.failure_rate as injected
+from observed as o
+full outer join injected as i on true
+where coalesce(abs(o.failure_rate - {{ var('modern_failure_rate') }}) > {{ var('failure_rate_tolerance') }}, true)
+   or coalesce(abs(o.failure_rate - i.failure_rate) > 0.00001, true)
