@@ -87,10 +87,14 @@ export function createReporter(format: 'text' | 'json', useColor: boolean, io: O
           running.delete(r.name);
           finished++;
           const n = String(e.index).padStart(String(e.total).length);
+          // Incremental models and snapshots change part of a table: their message says what (INSERT 16, SNAPSHOT …).
+          const partial = r.status === 'success' && (r.materialization === 'incremental' || r.materialization === 'snapshot') && /^[A-Z]+ /.test(r.message);
           const rows =
             r.failures !== undefined && r.status !== 'pass'
               ? ` ${r.failures.toLocaleString('en-US')} failing ${r.failures === 1 ? 'row' : 'rows'}`
-              : r.rowsAffected !== undefined
+              : partial
+                ? ` ${c.dim(r.message.split('\n')[0]!)}`
+                : r.rowsAffected !== undefined
                 ? ` ${r.rowsAffected.toLocaleString('en-US')} ${r.rowsAffected === 1 ? 'row' : 'rows'}`
                 : '';
           const time = r.status === 'skipped' ? '' : c.dim(` ${r.executionTime.toFixed(2)}s`);
