@@ -3,6 +3,7 @@ import { Command, CommanderError, Option } from 'commander';
 import { TSDBT_VERSION } from '@tsdbt/core';
 import { commandEnv, EXIT_USAGE, type GlobalFlags } from './context.js';
 import { compileCommand, parseCommand } from './commands/compile.js';
+import { docsGenerateCommand, docsLineageCommand, docsServeCommand } from './commands/docs.js';
 import { lsCommand } from './commands/ls.js';
 import { cleanCommand, debugCommand, initCommand } from './commands/misc.js';
 import { runCommand } from './commands/run.js';
@@ -69,6 +70,18 @@ export async function main(argv: readonly string[], io: Output = { out: (l) => c
     .description('create a new project that runs on embedded DuckDB')
     .option('--name <name>', 'project name (default: folder name)')
     .action(async (dir: string, flags, cmd: Command) => void (exit = await initCommand(env(cmd), dir, flags)));
+  const docs = program.command('docs').description('documentation site, catalog and lineage');
+  docs.command('generate').description('write catalog.json, docs-data.json and a self-contained index.html to target/').action(async (_f, cmd: Command) => void (exit = await docsGenerateCommand(env(cmd))));
+  docs
+    .command('serve')
+    .description('serve target/index.html locally (generates it first if missing)')
+    .option('--port <n>', 'port (0: any free port)', '8080')
+    .option('--host <host>', 'address to bind (default loopback only)', '127.0.0.1')
+    .action(async (flags, cmd: Command) => void (exit = await docsServeCommand(env(cmd), flags)));
+  selectionOptions(docs.command('lineage').description('print the lineage of the selected nodes as Mermaid, DOT or JSON'))
+    .option('--resource-type <type>', 'model, source, seed, snapshot, test, unit_test (repeatable; default all but tests)', collect)
+    .option('--format <format>', 'mermaid, dot or json', 'mermaid')
+    .action(async (flags, cmd: Command) => void (exit = await docsLineageCommand(env(cmd), flags)));
   program.command('clean').description('remove target/ and other clean-targets').action(async (_f, cmd: Command) => void (exit = await cleanCommand(env(cmd))));
 
   try {

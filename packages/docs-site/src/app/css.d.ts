@@ -1,0 +1,2 @@
+// esbuild bundles the stylesheet into dist/app.css.
+declare module '*.css';
