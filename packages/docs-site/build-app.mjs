@@ -12,7 +12,8 @@ await build({
   format: 'iife',
   platform: 'browser',
   target: ['chrome110', 'firefox110', 'safari16'],
-  minify: true,
+  // NO_MINIFY=1 node build-app.mjs: readable stack traces while debugging the page.
+  minify: process.env.NO_MINIFY !== '1',
   legalComments: 'none',
   // The selector module (packages/core/src/graph/select.ts) is imported by relative path.
   tsconfig: here('./src/app/tsconfig.json'),

@@ -6,6 +6,18 @@ import { DRAWN_TYPES, type IndexNode, type NodeDetails, type OverviewLayout, typ
 const NOT_PASSING = new Set(['fail', 'error', 'warn']);
 
 export function buildPayload(data: DocsSiteData): { index: SiteIndex; details: NodeDetails[] } {
+  const configs: Array<Record<string, unknown>> = [];
+  const configIndex = new Map<string, number>();
+  const intern = (config: Record<string, unknown>): number => {
+    const key = JSON.stringify(config);
+    let i = configIndex.get(key);
+    if (i === undefined) {
+      i = configs.length;
+      configs.push(config);
+      configIndex.set(key, i);
+    }
+    return i;
+  };
   const position = new Map<string, number>();
   data.nodes.forEach((n, i) => position.set(n.uniqueId, i));
   const nodes: IndexNode[] = data.nodes.map((n) => ({
@@ -20,7 +32,7 @@ export function buildPayload(data: DocsSiteData): { index: SiteIndex; details: N
     layer: n.layer,
     description: n.description,
     tags: n.tags,
-    config: n.config,
+    config: intern(n.config),
     materialization: n.materialization,
     relationName: n.relationName,
     rowCount: n.rowCount,
@@ -43,7 +55,7 @@ export function buildPayload(data: DocsSiteData): { index: SiteIndex; details: N
     const b = position.get(to);
     if (a !== undefined && b !== undefined) edges.push([a, b]);
   }
-  return { index: { project: data.project, nodes, edges, overview: overviewLayout(nodes, edges) }, details };
+  return { index: { project: data.project, nodes, configs, edges, overview: overviewLayout(nodes, edges) }, details };
 }
 
 /** Positions of every drawn node, so the browser only draws. */

@@ -22,7 +22,8 @@ export interface IndexNode {
   layer?: DocsLayer | undefined;
   description: string;
   tags: string[];
-  config: Record<string, unknown>;
+  /** Index into `SiteIndex.configs` (many nodes share one config). */
+  config: number;
   materialization?: string | undefined;
   relationName?: string | undefined;
   rowCount?: number | null | undefined;
@@ -47,10 +48,14 @@ export interface OverviewLayout {
 export interface SiteIndex {
   project: DocsProjectInfo;
   nodes: IndexNode[];
+  configs: Array<Record<string, unknown>>;
   /** [parent index, child index]. */
   edges: Array<[number, number]>;
   overview: OverviewLayout;
 }
+
+/** How the details are embedded: plain JSON, or (past a few hundred kB) deflate-raw then base64. */
+export type DetailsEncoding = 'json' | 'deflate-raw+base64';
 
 /** Aligned with `SiteIndex.nodes`. */
 export interface NodeDetails {

@@ -1,7 +1,13 @@
 // renderSite: DocsSiteData → one self-contained HTML page (styles, app and data inlined; no network).
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { deflateRawSync } from 'node:zlib';
 import type { DocsSiteData } from '@tsdbt/core';
 import { buildPayload } from './build-payload.js';
+import type { DetailsEncoding } from './payload.js';
+
+/** Details larger than this are embedded compressed (SQL shrinks ~10×, and the page parses faster). */
+const COMPRESS_ABOVE = 256 * 1024;
 
 interface AppBundle {
   js: string;
@@ -10,17 +16,13 @@ interface AppBundle {
 
 let bundle: AppBundle | undefined;
 
-/** dist/app.js and dist/app.css, built by esbuild from src/app (build-app.mjs). */
+/** dist/app.js and dist/app.css, built by esbuild from src/app (build-app.mjs); from src/ (tests) in ../dist/. */
 function appBundle(): AppBundle {
   if (bundle) return bundle;
-  const read = (file: string) => {
-    try {
-      return readFileSync(new URL(file, import.meta.url), 'utf8');
-    } catch (e) {
-      throw new Error(`@tsdbt/docs-site: ${file} is missing next to ${new URL('.', import.meta.url).pathname}; run \`npm run build\` (${(e as Error).message})`);
-    }
-  };
-  bundle = { js: read('./app.js'), css: read('./app.css') };
+  const dirs = ['./', '../dist/'].map((d) => new URL(d, import.meta.url));
+  const dir = dirs.find((d) => existsSync(new URL('app.js', d)));
+  if (!dir) throw new Error(`@tsdbt/docs-site: app.js is missing from ${fileURLToPath(dirs[0]!)}; run \`npm run build\``);
+  bundle = { js: readFileSync(new URL('app.js', dir), 'utf8'), css: readFileSync(new URL('app.css', dir), 'utf8') };
   return bundle;
 }
 
@@ -40,6 +42,9 @@ const escapeHtml = (s: string) => s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt
 export function renderSite(data: DocsSiteData): string {
   const { js, css } = appBundle();
   const { index, details } = buildPayload(data);
+  const detailsJson = scriptJson(details);
+  const encoding: DetailsEncoding = detailsJson.length > COMPRESS_ABOVE ? 'deflate-raw+base64' : 'json';
+  const detailsText = encoding === 'json' ? detailsJson : deflateRawSync(Buffer.from(JSON.stringify(details)), { level: 6 }).toString('base64');
   return [
     '<!doctype html>',
     '<html lang="en">',
@@ -53,7 +58,7 @@ export function renderSite(data: DocsSiteData): string {
     '<body>',
     '<div id="app"><p class="boot">Loading the project…</p></div>',
     `<script type="application/json" id="tsdbt-index">${scriptJson(index)}</script>`,
-    `<script type="application/json" id="tsdbt-details">${scriptJson(details)}</script>`,
+    `<script type="application/json" id="tsdbt-details" data-encoding="${encoding}">${detailsText}</script>`,
     `<script>${scriptText(js)}</script>`,
     '</body>',
     '</html>',

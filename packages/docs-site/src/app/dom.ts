@@ -34,7 +34,8 @@ export const byId = <T extends HTMLElement = HTMLElement>(id: string): T => {
   return el as T;
 };
 
-/** Short human number: 1,234 · 12.3k. */
+/** Short human number: 1,234 · 12.3k · 1.48M. */
 export function count(n: number): string {
+  if (n >= 1_000_000) return `${(n / 1_000_000).toFixed(n >= 10_000_000 ? 1 : 2)}M`;
   return n >= 10_000 ? `${(n / 1000).toFixed(1)}k` : n.toLocaleString('en-US');
 }

@@ -3,13 +3,16 @@
 // DAGRE_MAX_NODES nodes, the linear layered layout above).
 import Graph from 'graphology';
 import Sigma from 'sigma';
-import { extremityArrow, pathCurvedS, pathLine } from 'sigma/rendering';
+import { extremityArrow, pathCurvedS, pathLine, sdfCircle, sdfDiamond, sdfSquare, sdfTriangle } from 'sigma/rendering';
 import type { EdgeDisplayData, NodeDisplayData } from 'sigma/types';
 import { labelWidth, layoutDag } from '../layout/layout-dag.js';
 import { DRAWN_TYPES, type LayoutEngine } from '../payload.js';
 import type { Site } from './site.js';
 
 export type ColorMode = 'layer' | 'status';
+
+/** Node shape per resource type (sigma SDF shapes). */
+const TYPE_SHAPES: Record<string, string> = { model: 'circle', seed: 'square', source: 'diamond', snapshot: 'triangle' };
 
 const TYPE_COLORS: Record<string, string> = {
   source: '#2f9e44',
@@ -41,12 +44,33 @@ export interface ViewInfo {
   total: number;
   engine: LayoutEngine;
   layoutMs: number;
+  edges: number;
+  /** Past EDGE_BUDGET edges only the focused lineage is drawn. */
+  edgesHidden: boolean;
+}
+
+/**
+ * Views with more edges than this draw only the focused node's lineage: thousands of overlapping
+ * edges say nothing, and they dominate the first frame (≈0.2 ms each in software WebGL).
+ */
+export const EDGE_BUDGET = 5000;
+
+/**
+ * sigma 4.0.4's setGraph leaves its parallel-edge index (and drag manager) on the graph it was
+ * created with, so edges added later are looked up in the wrong graph; point them at the new one.
+ */
+function setSigmaGraph(renderer: Sigma, graph: Graph): void {
+  const internal = renderer as unknown as { edgeGroups?: { graph: unknown }; internals?: { dragManager?: { graph: unknown } } };
+  if (internal.edgeGroups) internal.edgeGroups.graph = graph;
+  if (internal.internals?.dragManager) internal.internals.dragManager.graph = graph;
+  renderer.setGraph(graph);
 }
 
 export class GraphView {
   private renderer: Sigma | undefined;
   private graph = new Graph({ type: 'directed', multi: false, allowSelfLoops: false });
   private highlight: Highlight | undefined;
+  private edgesHidden = false;
   private colorMode: ColorMode = 'layer';
   private readonly drawnTotal: number;
   readonly error: string | undefined;
@@ -65,15 +89,14 @@ export class GraphView {
   }
 
   private createRenderer(): Sigma {
-    const dbg = new URLSearchParams(location.search);
-    (globalThis as Record<string, unknown>).__dbg = dbg;
     const renderer = new Sigma(this.graph, this.container, {
       primitives: {
+        // Shape says the resource type, colour the layer.
+        nodes: { shapes: [sdfCircle(), sdfSquare({ cornerRadius: 0.15 }), sdfDiamond(), sdfTriangle()] },
         edges: { paths: [pathLine(), pathCurvedS({ orientation: 'horizontal', segments: 12 })], extremities: [extremityArrow({ lengthRatio: 4, widthRatio: 3 })] },
       },
       settings: {
         allowInvalidContainer: true,
-        renderLabels: !dbg.has('nolabels'),
         // Sizes in screen pixels (sigma 4 defaults to graph units), growing gently on zoom.
         itemSizesReference: 'screen',
         labelDensity: 0.6,
@@ -83,17 +106,14 @@ export class GraphView {
         minCameraRatio: 0.002,
         maxCameraRatio: 4,
       },
-      nodeReducer: (key, data) => this.reduceNode(key, data),
-      edgeReducer: (key, data) => this.reduceEdge(key, data),
+      // Reducers read sigma's own graph: while a view is being swapped it is not yet `this.graph`.
+      nodeReducer: (key, data, attrs, _state, _graphState, graph) => ({ shape: attrs.shape as string, ...this.reduceNode(key, data, graph.order) }),
+      edgeReducer: (key, data, _attrs, _state, _graphState, graph) => this.reduceEdge(key, data, graph),
     });
     renderer.on('clickNode', ({ node }) => this.onOpen(node));
     renderer.on('enterNode', () => (this.container.style.cursor = 'pointer'));
     renderer.on('leaveNode', () => (this.container.style.cursor = ''));
     return renderer;
-  }
-
-  get available(): boolean {
-    return this.renderer !== undefined;
   }
 
   /** Draw `ids` (node indexes; non-drawable types are skipped), or the whole project when undefined. */
@@ -123,29 +143,85 @@ export class GraphView {
       ({ x, y, engine } = pos);
     }
 
+    const stretch = this.verticalStretch(x, y);
     const graph = new Graph({ type: 'directed', multi: false, allowSelfLoops: false });
     const size = members.length > 2000 ? 2.5 : members.length > 300 ? 4 : 7;
     members.forEach((v, k) => {
       const n = site.nodes[v]!;
-      graph.addNode(n.id, { x: x[k]!, y: -y[k]!, size, label: site.label(v), color: this.colorOf(v), index: v });
+      graph.addNode(n.id, { x: x[k]!, y: -y[k]! * stretch, size: n.type === 'model' ? size : size * 1.25, label: site.label(v), color: this.colorOf(v), shape: TYPE_SHAPES[n.type] ?? 'circle', index: v });
     });
-    for (const v of members) {
-      const from = site.nodes[v]!.id;
-      for (const c of site.children[v]!) {
-        const to = site.nodes[c]!.id;
-        if (graph.hasNode(to) && !graph.hasEdge(from, to)) graph.addEdge(from, to, { size: 1, color: EDGE });
-      }
-    }
+    let edges = 0;
+    for (const v of members) for (const c of site.children[v]!) if (graph.hasNode(site.nodes[c]!.id)) edges++;
     this.graph = graph;
+    this.highlight = undefined;
+    this.edgesHidden = edges > EDGE_BUDGET;
+    if (!this.edgesHidden) this.addEdges(members);
     if (this.renderer) {
-      const big = graph.size > 3000;
-      this.renderer.setSettings({ hideEdgesOnMove: big, autoRescaleContent: graph.order <= 500 ? 'labels' : 'nodes' });
-      this.renderer.setGraph(graph);
+      setSigmaGraph(this.renderer, graph);
+      this.renderer.setSettings({ hideEdgesOnMove: graph.size > 3000, autoRescaleContent: graph.order <= 500 ? 'labels' : 'nodes' });
       this.fit(false);
     }
-    return { drawn: members.length, total: this.drawnTotal, engine, layoutMs };
+    return { drawn: members.length, total: this.drawnTotal, engine, layoutMs, edges, edgesHidden: this.edgesHidden };
   }
 
+  /**
+   * Layered layouts of shallow projects are wide and flat, and fitting the width leaves most of the
+   * pane empty: spread the rows (up to 3×) towards the pane's aspect ratio.
+   */
+  private verticalStretch(x: readonly number[], y: readonly number[]): number {
+    if (x.length < 2) return 1;
+    const span = (v: readonly number[]) => v.reduce((m, a) => Math.max(m, a), -Infinity) - v.reduce((m, a) => Math.min(m, a), Infinity);
+    const width = span(x);
+    const height = span(y);
+    const box = this.container.getBoundingClientRect();
+    if (width <= 0 || height <= 0 || box.width <= 0) return 1;
+    const wanted = (box.height / box.width) * 0.75;
+    return Math.min(3, Math.max(1, wanted / (height / width)));
+  }
+
+  /** Draw every edge of the current view, even past the budget. */
+  showAllEdges(): void {
+    if (!this.edgesHidden) return;
+    this.edgesHidden = false;
+    this.graph.clearEdges();
+    this.addEdges(this.graph.mapNodes((_, attrs) => attrs.index as number));
+    this.renderer?.setSetting('hideEdgesOnMove', true);
+    this.refresh();
+  }
+
+  /** Remove every edge (only when some are drawn: clearing is not free in sigma). */
+  private dropEdges(): void {
+    if (this.graph.size > 0) this.graph.clearEdges();
+  }
+
+  /** Camera moves are animated, except on large views where every frame costs (software WebGL). */
+  private get animation(): number {
+    return this.graph.order > 3000 ? 0 : 1;
+  }
+
+  /** Edges from `from` nodes to any node in the view. */
+  private addEdges(from: Iterable<number>, keep?: (child: number) => boolean): void {
+    const { site, graph } = this;
+    for (const v of from) {
+      const source = site.nodes[v]!.id;
+      for (const c of site.children[v]!) {
+        const target = site.nodes[c]!.id;
+        if (graph.hasNode(target) && (!keep || keep(c)) && !graph.hasEdge(source, target)) graph.addEdge(source, target, { size: 1, color: EDGE });
+      }
+    }
+  }
+
+  /** A drawn node's position on the page, in CSS pixels. */
+  pagePosition(id: string): { x: number; y: number } | undefined {
+    const renderer = this.renderer;
+    const data = renderer?.getNodeDisplayData(id);
+    if (!renderer || !data) return undefined;
+    const p = renderer.framedGraphToViewport(data);
+    const box = this.container.getBoundingClientRect();
+    return { x: box.left + p.x, y: box.top + p.y };
+  }
+
+  /** Whether a node is drawn in the current view. */
   has(id: string): boolean {
     return this.graph.hasNode(id);
   }
@@ -153,14 +229,24 @@ export class GraphView {
   /** Highlight a node with everything upstream and downstream of it (within the view). */
   focus(id: string | undefined, move = true): void {
     if (id === undefined || !this.graph.hasNode(id)) {
+      if (this.highlight === undefined) return;
       this.highlight = undefined;
+      if (this.edgesHidden) this.dropEdges();
       this.refresh();
       return;
     }
     const i = this.site.byId.get(id)!;
     const inView = (v: number) => this.graph.hasNode(this.site.nodes[v]!.id);
-    const up = new Set([...this.site.reach(i, 'up', inView)].map((v) => this.site.nodes[v]!.id));
-    const down = new Set([...this.site.reach(i, 'down', inView)].map((v) => this.site.nodes[v]!.id));
+    const upIdx = this.site.reach(i, 'up', inView);
+    const downIdx = this.site.reach(i, 'down', inView);
+    if (this.edgesHidden) {
+      // Too many edges to draw them all: draw the lineage of the focused node only.
+      this.dropEdges();
+      this.addEdges([i, ...upIdx], (c) => c === i || upIdx.has(c));
+      this.addEdges([i, ...downIdx], (c) => downIdx.has(c));
+    }
+    const up = new Set([...upIdx].map((v) => this.site.nodes[v]!.id));
+    const down = new Set([...downIdx].map((v) => this.site.nodes[v]!.id));
     this.highlight = { nodes: new Set([id, ...up, ...down]), focus: id, up, down };
     this.refresh();
     if (move) this.moveTo(id);
@@ -168,10 +254,18 @@ export class GraphView {
 
   /** Highlight a column's lineage: the nodes carrying it, labelled with their columns. */
   focusColumns(focusId: string, columns: Map<string, string[]>): void {
-    const nodes = new Set(columns.keys());
+    const nodes = new Set([...columns.keys()].filter((id) => this.graph.hasNode(id)));
     nodes.add(focusId);
+    const hadColumns = this.highlight?.columns !== undefined;
+    if (this.edgesHidden) {
+      this.dropEdges();
+      const members = [...nodes].map((id) => this.site.byId.get(id)!);
+      const keep = new Set(members);
+      this.addEdges(members, (c) => keep.has(c));
+    }
     this.highlight = { nodes, focus: focusId, up: new Set(), down: new Set(), columns };
     this.refresh();
+    if (!hadColumns) this.moveTo(focusId);
   }
 
   setColorMode(mode: ColorMode): void {
@@ -183,7 +277,7 @@ export class GraphView {
   fit(animate = true): void {
     const camera = this.renderer?.getCamera();
     if (!camera) return;
-    if (animate) void camera.reset({ duration: 300 });
+    if (animate) void camera.reset({ duration: 300 * this.animation });
     else camera.setState({ x: 0.5, y: 0.5, ratio: 1, angle: 0 });
   }
 
@@ -206,12 +300,26 @@ export class GraphView {
     this.renderer?.resize();
   }
 
+  /** Centre the camera on the highlighted nodes, zoomed to fit them. */
   private moveTo(id: string): void {
     const renderer = this.renderer;
-    const data = renderer?.getNodeDisplayData(id);
-    if (!renderer || !data) return;
-    const camera = renderer.getCamera();
-    void camera.animate({ x: data.x, y: data.y, ratio: Math.min(camera.ratio, this.graph.order > 200 ? 0.15 : 0.8) }, { duration: 400 });
+    if (!renderer) return;
+    // Most of the view highlighted: show it all (the fit leaves room for labels).
+    if ((this.highlight?.nodes.size ?? 1) >= this.graph.order * 0.5) return this.fit();
+    let [x0, y0, x1, y1] = [Infinity, Infinity, -Infinity, -Infinity];
+    for (const key of this.highlight?.nodes ?? [id]) {
+      const d = renderer.getNodeDisplayData(key);
+      if (!d) continue;
+      x0 = Math.min(x0, d.x);
+      x1 = Math.max(x1, d.x);
+      y0 = Math.min(y0, d.y);
+      y1 = Math.max(y1, d.y);
+    }
+    if (!Number.isFinite(x0)) return;
+    // Room for the labels, which extend to the right of their nodes.
+    const extent = Math.max(x1 - x0, y1 - y0);
+    const ratio = Math.min(1, Math.max(0.04, extent * 1.4 + 0.08));
+    void renderer.getCamera().animate({ x: (x0 + x1) / 2 + ratio * 0.08, y: (y0 + y1) / 2, ratio }, { duration: 400 * this.animation });
   }
 
   private refresh(): void {
@@ -226,13 +334,13 @@ export class GraphView {
       if (n.status === 'success' || n.status === 'pass' || (n.tests > 0 && n.status === undefined && n.failing === 0)) return STATUS_COLORS.passing;
       return STATUS_COLORS.unknown;
     }
-    if (n.type === 'model' && n.layer) return LAYER_COLORS[n.layer]!;
+    if (n.layer) return LAYER_COLORS[n.layer]!;
     return TYPE_COLORS[n.type] ?? '#868e96';
   }
 
-  private reduceNode(key: string, data: NodeDisplayData): Partial<NodeDisplayData> {
+  private reduceNode(key: string, data: NodeDisplayData, order: number): Partial<NodeDisplayData> {
     const hl = this.highlight;
-    if (!hl) return {};
+    if (!hl) return order <= 120 ? { labelVisibility: 'visible' } : {};
     if (!hl.nodes.has(key)) return { color: DIM_NODE, label: null, zIndex: 0, labelVisibility: 'hidden' };
     const out: Partial<NodeDisplayData> = { zIndex: 2, depth: 'topNodes', labelDepth: 'topNodes' };
     if (hl.nodes.size <= 150) out.labelVisibility = 'visible';
@@ -246,15 +354,15 @@ export class GraphView {
     return out;
   }
 
-  private reduceEdge(key: string, data: EdgeDisplayData): Partial<EdgeDisplayData> {
+  private reduceEdge(key: string, data: EdgeDisplayData, graph: Graph): Partial<EdgeDisplayData> {
     const out: Partial<EdgeDisplayData> = {};
-    const small = this.graph.size <= 1500;
-    if (!(globalThis as { __dbg?: URLSearchParams }).__dbg?.has('straight')) out.path = 'curvedS';
+    const small = graph.size <= 1500;
+    out.path = 'curvedS';
     if (small) out.head = 'arrow';
     const hl = this.highlight;
     if (!hl) return out;
-    const source = this.graph.source(key);
-    const target = this.graph.target(key);
+    const source = graph.source(key);
+    const target = graph.target(key);
     const isFocus = (n: string) => n === hl.focus;
     let color: string | undefined;
     if (hl.columns) {

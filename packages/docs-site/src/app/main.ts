@@ -2,10 +2,10 @@
 // State lives in the URL hash (`#node=<uniqueId>&select=<selector>`), so views can be linked to
 // and the back button works, also from file://.
 import './styles.css';
-import type { NodeDetails, SiteIndex } from '../payload.js';
+import { DRAWN_TYPES, type DetailsEncoding, type NodeDetails, type SiteIndex } from '../payload.js';
 import { byId, count, h } from './dom.js';
 import { GraphView, LAYER_COLORS, type ColorMode, type ViewInfo } from './graph-view.js';
-import { renderNodePage, renderOverview, type PageActions } from './node-page.js';
+import { renderNodePage, renderOverview, selectorFor, type PageActions } from './node-page.js';
 import { runSelection } from './selection.js';
 import { Sidebar } from './sidebar.js';
 import { Site } from './site.js';
@@ -15,15 +15,41 @@ interface State {
   select?: string | undefined;
 }
 
+/** What tests and the render benchmark read from the page. */
+interface DocsProbe {
+  ready: boolean;
+  /** Navigation start → first graph frame drawn and the page responsive again. */
+  firstRenderMs: number;
+  marks?: Record<string, number>;
+  /** The current graph view, and the filter last applied (even when it was rejected). */
+  view?: ViewInfo | undefined;
+  applied?: string | undefined;
+  error?: string | undefined;
+  /** Where a drawn node is on the page (CSS pixels), to click it. */
+  nodePosition?: (id: string) => { x: number; y: number } | undefined;
+}
+
 declare global {
   interface Window {
     /** Read by tests and the render benchmark. */
-    __tsdbtDocs?: { ready: boolean; firstRenderMs: number; view?: ViewInfo; error?: string | undefined; marks?: Record<string, number> };
+    __tsdbtDocs?: DocsProbe;
   }
 }
 
 function readJson<T>(id: string): T {
   return JSON.parse(byId(id).textContent ?? 'null') as T;
+}
+
+/** The details block: JSON, or deflate-raw + base64 (inflated by the browser's DecompressionStream). */
+async function readDetails(): Promise<NodeDetails[]> {
+  const el = byId('tsdbt-details');
+  const text = el.textContent ?? '';
+  if ((el.dataset.encoding as DetailsEncoding | undefined) !== 'deflate-raw+base64') return JSON.parse(text) as NodeDetails[];
+  const binary = atob(text);
+  const bytes = new Uint8Array(binary.length);
+  for (let i = 0; i < binary.length; i++) bytes[i] = binary.charCodeAt(i);
+  const stream = new Blob([bytes]).stream().pipeThrough(new DecompressionStream('deflate-raw'));
+  return JSON.parse(await new Response(stream).text()) as NodeDetails[];
 }
 
 function readState(): State {
@@ -44,7 +70,7 @@ const mark = (name: string) => (marks[name] = Math.round(performance.now()));
 
 function boot(): void {
   mark('boot');
-  const site = new Site(readJson<SiteIndex>('tsdbt-index'), () => readJson<NodeDetails[]>('tsdbt-details'));
+  const site = new Site(readJson<SiteIndex>('tsdbt-index'), readDetails);
   let state: State = {};
 
   const actions: PageActions = {
@@ -83,14 +109,21 @@ function boot(): void {
     writeState({ ...state, select: filter.value.trim() || undefined });
   });
   const status = h('div', { id: 'graph-status', class: 'graph-status' });
+  const allEdges = h('button', { type: 'button', id: 'show-edges', class: 'link-button', hidden: true, title: 'may be slow on large graphs' }, 'draw all edges');
+  allEdges.addEventListener('click', () => {
+    graph.showAllEdges();
+    allEdges.hidden = true;
+    if (view) status.textContent = statusText({ ...view, edgesHidden: false });
+  });
   const error = h('div', { id: 'graph-error', class: 'graph-error', role: 'alert', hidden: true });
+  const note = h('div', { id: 'graph-note', class: 'graph-note', hidden: true });
   const canvas = h('div', { id: 'graph', class: 'graph' });
   const colorMode = h('select', { id: 'color-mode', 'aria-label': 'Colour nodes by' },
     h('option', { value: 'layer' }, 'Colour: layer & type'),
     h('option', { value: 'status' }, 'Colour: last status'));
   const legend = h('div', { class: 'legend' },
     ...Object.entries(LAYER_COLORS).map(([layer, color]) => h('span', null, h('i', { style: `background:${color}` }), layer)),
-    ...[['model', 'model'], ['source', 'source'], ['seed', 'seed'], ['snapshot', 'snapshot']].map(([t, label]) => h('span', null, h('i', { class: `t-${t}` }), label)),
+    ...['model', 'source', 'seed', 'snapshot'].map((t) => h('span', null, h('i', { class: `dot t-${t}` }), t)),
     h('span', null, h('i', { class: 'e-up' }), 'upstream'),
     h('span', null, h('i', { class: 'e-down' }), 'downstream'),
   );
@@ -104,7 +137,7 @@ function boot(): void {
           h('button', { type: 'button', title: 'zoom in', onclick: () => graph.zoom(1.5) }, '+'),
           h('button', { type: 'button', title: 'zoom out', onclick: () => graph.zoom(1 / 1.5) }, '−'),
           h('button', { type: 'button', title: 'fit the view', onclick: () => graph.fit() }, 'Fit'))),
-      error, canvas, h('div', { class: 'graph-foot' }, status, legend)),
+      error, note, canvas, h('div', { class: 'graph-foot' }, status, allEdges, legend)),
     resizer, details);
   const top = h('header', { class: 'top' },
     h('a', { class: 'brand', href: '#', onclick: (e: Event) => { e.preventDefault(); writeState({ select: state.select }); } }, h('b', null, 'tsdbt'), ' docs'),
@@ -118,8 +151,10 @@ function boot(): void {
   dragToResize(resizer, details, () => graph.resize());
 
   let shownSelect: string | undefined;
+  let applied: string | undefined;
   let view: ViewInfo | undefined;
   const applyFilter = (expression: string | undefined): void => {
+    applied = expression ?? '';
     filter.value = expression ?? '';
     error.hidden = true;
     if (!expression) {
@@ -130,9 +165,14 @@ function boot(): void {
         error.hidden = false;
         error.replaceChildren(h('strong', null, outcome.error), outcome.hint ? ` ${outcome.hint}` : '');
         filter.classList.add('invalid');
+        // The last good view stays; opened with a bad filter in the URL, that is the whole project.
+        if (view === undefined) {
+          view = graph.show(undefined);
+          status.textContent = statusText(view);
+          allEdges.hidden = !view.edgesHidden;
+        }
         return;
       }
-      filter.classList.remove('invalid');
       const tests = [...outcome.ids].filter((i) => site.nodes[i]!.type === 'test' || site.nodes[i]!.type === 'unit_test').length;
       view = graph.show(outcome.ids);
       if (outcome.unmatched.length > 0 || view.drawn === 0) {
@@ -144,17 +184,39 @@ function boot(): void {
       }
     }
     filter.classList.remove('invalid');
-    status.textContent = `${count(view.drawn)} of ${count(view.total)} nodes · layout ${view.engine}${view.layoutMs ? ` ${view.layoutMs} ms` : ''}`;
+    status.textContent = statusText(view);
+    allEdges.hidden = !view.edgesHidden;
     shownSelect = expression;
   };
 
+  let shownNode: string | undefined;
   const showNode = (id: string | undefined): void => {
     const i = id === undefined ? undefined : site.byId.get(id);
+    shownNode = id;
     sidebar.setActive(i === undefined ? undefined : id);
-    details.replaceChildren(i === undefined ? renderOverview(site, actions) : renderNodePage(site, i, actions));
-    details.scrollTop = 0;
     graph.focus(i === undefined ? undefined : id);
-    if (i !== undefined) document.title = `${site.label(i)} · ${site.index.project.name} · tsdbt docs`;
+    // A node the filter left out: say so rather than silently highlighting nothing.
+    const outside = i !== undefined && !graph.error && !graph.has(id!) && DRAWN_TYPES.includes(site.nodes[i]!.type);
+    note.hidden = !outside;
+    if (outside) note.replaceChildren(`${site.label(i)} is not in this view: `, h('button', { type: 'button', class: 'link-button', onclick: () => writeState({ ...state, select: `+${selectorFor(site, i)}+` }) }, 'show its lineage'), ' or ', h('button', { type: 'button', class: 'link-button', onclick: () => writeState({ ...state, select: undefined }) }, 'show all'), '.');
+    details.scrollTop = 0;
+    if (i === undefined) {
+      details.replaceChildren(id === undefined ? renderOverview(site, actions) : h('p', { class: 'page muted' }, `No node \`${id}\` in this project.`));
+      document.title = `${site.index.project.name} · tsdbt docs`;
+      return;
+    }
+    document.title = `${site.label(i)} · ${site.index.project.name} · tsdbt docs`;
+    if (site.detailsLoaded) {
+      details.replaceChildren(renderNodePage(site, i, actions));
+      return;
+    }
+    details.replaceChildren(h('p', { class: 'page muted' }, 'Loading…'));
+    site.loadDetails().then(
+      () => {
+        if (shownNode === id) details.replaceChildren(renderNodePage(site, i, actions));
+      },
+      (e: unknown) => details.replaceChildren(h('p', { class: 'page graph-error' }, `Could not read the node details: ${String(e)}`)),
+    );
   };
 
   const apply = (next: State): void => {
@@ -177,11 +239,37 @@ function boot(): void {
   mark('shell');
   apply(readState());
   mark('view');
+  // First render = the graph's first frame has been drawn and the page responds again (the next
+  // task after the frame after it), measured from navigation start.
   void graph.rendered().then(() => {
-    mark('rendered');
-    window.__tsdbtDocs = { ready: true, firstRenderMs: Math.round(performance.now()), view, error: graph.error, marks };
-    document.body.dataset.ready = 'true';
+    mark('drawn');
+    requestAnimationFrame(() =>
+      setTimeout(() => {
+        mark('idle');
+        window.__tsdbtDocs = {
+          ready: true,
+          firstRenderMs: Math.round(performance.now()),
+          marks,
+          get view() {
+            return view;
+          },
+          get applied() {
+            return applied;
+          },
+          error: graph.error,
+          nodePosition: (id) => graph.pagePosition(id),
+        };
+        document.body.dataset.ready = 'true';
+        // Decode the details in the background, so opening a node is instant.
+        setTimeout(() => void site.loadDetails().then(() => mark('details')), 50);
+      }, 0),
+    );
   });
+}
+
+function statusText(view: ViewInfo): string {
+  const edges = view.edgesHidden ? ` · ${count(view.edges)} edges: only a clicked node's lineage is drawn` : '';
+  return `${count(view.drawn)} of ${count(view.total)} nodes · layout ${view.engine}${view.layoutMs ? ` ${view.layoutMs} ms` : ''}${edges}`;
 }
 
 function dragToResize(handle: HTMLElement, panel: HTMLElement, done: () => void): void {

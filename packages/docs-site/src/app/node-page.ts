@@ -32,9 +32,9 @@ export function selectorFor(site: Site, i: number): string {
 export function renderNodePage(site: Site, i: number, actions: PageActions): HTMLElement {
   const n = site.nodes[i]!;
   const d = site.details(i);
-  const link = (v: number) => {
+  const link = (v: number, dot = true) => {
     const a = h('a', { href: `#node=${encodeURIComponent(site.nodes[v]!.id)}`, class: `node-link t-${site.nodes[v]!.type}`, 'data-id': site.nodes[v]!.id, title: site.nodes[v]!.id },
-      h('span', { class: `dot t-${site.nodes[v]!.type}${site.nodes[v]!.layer ? ` l-${site.nodes[v]!.layer}` : ''}` }), site.label(v));
+      dot ? h('span', { class: `dot t-${site.nodes[v]!.type}${site.nodes[v]!.layer ? ` l-${site.nodes[v]!.layer}` : ''}` }) : null, site.label(v));
     a.addEventListener('click', (e) => {
       e.preventDefault();
       actions.open(site.nodes[v]!.id);
@@ -102,8 +102,8 @@ export function renderNodePage(site: Site, i: number, actions: PageActions): HTM
         d.lastRun ? fact('Last run', `${d.lastRun.status} in ${d.lastRun.executionTime.toFixed(2)} s${d.lastRun.completedAt ? ` · ${d.lastRun.completedAt}` : ''}${d.lastRun.message ? ` · ${d.lastRun.message}` : ''}`) : null,
       ),
     ),
-    Object.keys(n.config).length > 0
-      ? h('details', { class: 'block', id: 'config-section' }, h('summary', null, 'Config'), h('pre', { class: 'code' }, JSON.stringify(n.config, null, 2)))
+    Object.keys(site.config(i)).length > 0
+      ? h('details', { class: 'block', id: 'config-section' }, h('summary', null, 'Config'), h('pre', { class: 'code' }, JSON.stringify(site.config(i), null, 2)))
       : null,
     sqlSection(d.compiledCode, d.rawCode),
   );
@@ -121,18 +121,21 @@ function columnsSection(
   lineageError: string | undefined,
   testsByColumn: Map<string, DocsNodeTest[]>,
   actions: PageActions,
-  link: (v: number) => HTMLElement,
+  link: (v: number, dot?: boolean) => HTMLElement,
 ): HTMLElement {
   const trace = h('div', { id: 'column-trace', class: 'trace', hidden: true });
-  const colRef = (r: ColumnRef) => h('span', { class: 'colref' }, link(r.node), h('span', { class: 'col' }, `.${r.column}`));
+  const colRef = (r: ColumnRef) => h('span', { class: 'colref' }, link(r.node, false), h('span', { class: 'col' }, `.${r.column}`));
+  /** A column in the trace, noting where lineage could not be followed further. */
+  const traced = (r: ColumnRef) =>
+    h('li', null, colRef(r), site.details(r.node).columnLineageError ? h('span', { class: 'muted', title: site.details(r.node).columnLineageError }, ' · not traced further (SQL not parsed)') : null);
   const show = (column: string) => {
     const { up, down } = actions.columnLineage(i, column);
     trace.hidden = false;
     trace.replaceChildren(
       h('h3', null, `Lineage of ${column}`),
       h('div', { class: 'trace-cols' },
-        h('div', null, h('h4', null, `Derived from (${up.length})`), up.length ? h('ul', null, up.map((r) => h('li', null, colRef(r)))) : h('p', { class: 'muted' }, 'No upstream column.')),
-        h('div', null, h('h4', null, `Feeds (${down.length})`), down.length ? h('ul', null, down.map((r) => h('li', null, colRef(r)))) : h('p', { class: 'muted' }, 'No downstream column.')),
+        h('div', null, h('h4', null, `Derived from (${up.length})`), up.length ? h('ul', null, up.map(traced)) : h('p', { class: 'muted' }, lineageError ? 'Unknown: this model’s SQL could not be parsed.' : 'No upstream column.')),
+        h('div', null, h('h4', null, `Feeds (${down.length})`), down.length ? h('ul', null, down.map(traced)) : h('p', { class: 'muted' }, 'No downstream column.')),
       ),
     );
   };
@@ -143,8 +146,9 @@ function columnsSection(
       return v === undefined ? h('span', { class: 'colref' }, `${u.node}.${u.column}`) : colRef({ node: v, column: u.column });
     });
     return h('tr', { 'data-column': c.name },
-      h('td', null, h('button', { type: 'button', class: 'col-name', title: 'show this column’s lineage in the graph', onclick: () => show(c.name) }, c.name)),
-      h('td', { class: 'type' }, c.type ?? ''),
+      h('td', null,
+        h('button', { type: 'button', class: 'col-name', title: 'show this column’s lineage in the graph', onclick: () => show(c.name) }, c.name),
+        c.type ? h('div', { class: 'type' }, c.type) : null),
       h('td', null, c.description ? markdown(c.description) : ''),
       h('td', null, tests.map((t) => h('span', { class: `mini s-${t.status === undefined ? 'none' : GOOD.has(t.status) ? 'good' : BAD.has(t.status) ? 'bad' : 'warn'}`, title: `${t.name}: ${t.status ?? 'not run'}` }, shortTest(t.name)))),
       h('td', { class: 'upstream-cols' }, upstream.length ? upstream : c.upstream ? h('span', { class: 'muted' }, 'computed here') : ''),
@@ -156,7 +160,7 @@ function columnsSection(
     columns.length === 0
       ? h('p', { class: 'muted' }, 'No columns documented or found in the warehouse.')
       : h('table', { class: 'grid columns' },
-          h('thead', null, h('tr', null, h('th', null, 'Column'), h('th', null, 'Type'), h('th', null, 'Description'), h('th', null, 'Tests'), h('th', null, 'Derived from'))),
+          h('thead', null, h('tr', null, h('th', null, 'Column · type'), h('th', null, 'Description'), h('th', null, 'Tests'), h('th', null, 'Derived from'))),
           h('tbody', null, rows)),
     trace,
   );
@@ -198,7 +202,7 @@ export function renderOverview(site: Site, actions: PageActions): HTMLElement {
   let failing = 0;
   for (const n of site.nodes) {
     byType.set(n.type, (byType.get(n.type) ?? 0) + 1);
-    if (n.layer && n.type === 'model') byLayer.set(n.layer, (byLayer.get(n.layer) ?? 0) + 1);
+    if (n.layer && n.type !== 'test' && n.type !== 'unit_test') byLayer.set(n.layer, (byLayer.get(n.layer) ?? 0) + 1);
     if (n.failing > 0 || n.status === 'error' || n.status === 'fail') failing++;
   }
   const example = (expression: string, what: string) =>
@@ -217,8 +221,8 @@ export function renderOverview(site: Site, actions: PageActions): HTMLElement {
     byLayer.size > 0
       ? h('section', null, h('h2', null, 'Layers'),
           h('div', { class: 'layers' }, ['bronze', 'silver', 'gold'].filter((l) => byLayer.has(l)).map((l) =>
-            h('button', { type: 'button', class: 'layer-card', style: `border-color:${LAYER_COLORS[l]}`, onclick: () => actions.select(l) },
-              h('span', { class: 'layer-pill', style: `background:${LAYER_COLORS[l]}` }, l), ` ${count(byLayer.get(l)!)} models`))))
+            h('button', { type: 'button', class: 'layer-card', style: `border-color:${LAYER_COLORS[l]}`, title: `graph filter: ${l} tag:${l}`, onclick: () => actions.select(`${l} tag:${l}`) },
+              h('span', { class: 'layer-pill', style: `background:${LAYER_COLORS[l]}` }, l), ` ${count(byLayer.get(l)!)} nodes`))))
       : null,
     h('section', null, h('h2', null, 'Filter the graph'),
       h('p', null, 'The filter box takes the same selection syntax as ', h('code', null, 'tsdbt --select'), ': space is a union, a comma an intersection, and ',

@@ -14,7 +14,7 @@ let graph: NodeGraph | undefined;
 function nodeGraph(site: Site): NodeGraph {
   if (graph) return graph;
   const g = createNodeGraph();
-  for (const n of site.nodes) {
+  site.nodes.forEach((n, i) => {
     const node = {
       uniqueId: n.id,
       resourceType: n.type,
@@ -25,7 +25,7 @@ function nodeGraph(site: Site): NodeGraph {
       path: n.path,
       fqn: n.fqn,
       tags: n.tags,
-      config: n.config,
+      config: site.config(i),
       description: n.description,
       // source:<source>.<table> — the fqn of a source ends with [source, table].
       sourceName: n.type === 'source' ? (n.fqn[n.fqn.length - 2] ?? '') : undefined,
@@ -33,7 +33,7 @@ function nodeGraph(site: Site): NodeGraph {
       testType: n.type === 'test' ? (n.file.endsWith('.sql') ? 'singular' : 'generic') : undefined,
     } as unknown as GraphNode;
     g.addNode(n.id, { node });
-  }
+  });
   for (const [a, b] of site.index.edges) {
     const from = site.nodes[a]!.id;
     const to = site.nodes[b]!.id;

@@ -14,9 +14,10 @@ export class Site {
   readonly parents: number[][];
   readonly children: number[][];
   private detailsCache: NodeDetails[] | undefined;
+  private detailsLoading: Promise<void> | undefined;
   private downstreamColumns: Map<string, ColumnRef[]> | undefined;
 
-  constructor(index: SiteIndex, private readonly readDetails: () => NodeDetails[]) {
+  constructor(index: SiteIndex, private readonly readDetails: () => Promise<NodeDetails[]>) {
     this.index = index;
     this.nodes = index.nodes;
     index.nodes.forEach((n, i) => this.byId.set(n.id, i));
@@ -28,10 +29,25 @@ export class Site {
     }
   }
 
-  /** Columns, tests and SQL of every node (one JSON.parse, on first call). */
+  get detailsLoaded(): boolean {
+    return this.detailsCache !== undefined;
+  }
+
+  /** Decode the columns, tests and SQL of every node (once). */
+  loadDetails(): Promise<void> {
+    this.detailsLoading ??= this.readDetails().then((d) => {
+      this.detailsCache = d;
+    });
+    return this.detailsLoading;
+  }
+
+  /** One node's details; empty until `loadDetails` has resolved. */
   details(i: number): NodeDetails {
-    this.detailsCache ??= this.readDetails();
-    return this.detailsCache[i] ?? { columns: [], tests: [] };
+    return this.detailsCache?.[i] ?? { columns: [], tests: [] };
+  }
+
+  config(i: number): Record<string, unknown> {
+    return this.index.configs[this.nodes[i]!.config] ?? {};
   }
 
   /** Every node reachable upstream (`up`) or downstream (excluding `from`). */

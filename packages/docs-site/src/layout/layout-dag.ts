@@ -20,7 +20,7 @@ export interface Positions {
 }
 
 /** Above this many nodes, `layoutDag` uses `layeredLayout`. */
-export const DAGRE_MAX_NODES = 400;
+export const DAGRE_MAX_NODES = 300;
 
 const ROW = 30;
 const RANK_GAP = 70;
