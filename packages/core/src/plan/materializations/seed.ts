@@ -5,6 +5,7 @@
 //  - reload: dbt's truncate + insert into the existing table, which keeps its column types (as in
 //    dbt, changed `column_types` need --full-refresh) and the table itself (grants, dependants).
 // Either runs in one transaction where DDL is transactional: a bad file leaves the table as it was.
+import { shouldFullRefresh } from './incremental.js';
 import type { ColumnMeta, CsvReadOptions, Dialect, RelationRef } from '../../adapter/types.js';
 import type { NodeConfig } from '../../parse/nodes.js';
 import { TEMP_SUFFIX, withSuffix, type ExistingState } from '../plan.js';
@@ -44,11 +45,8 @@ export interface SeedPlanInput {
   wholeFile?: boolean | undefined;
 }
 
-/** `full_refresh` config wins over the flag, as in dbt. */
-export function seedFullRefresh(config: NodeConfig, flag: boolean): boolean {
-  const own = config['full_refresh'];
-  return own === undefined || own === null ? flag : own === true;
-}
+/** `full_refresh` config wins over the flag, as in dbt (same rule as incremental models). */
+export const seedFullRefresh = shouldFullRefresh;
 
 /** How the adapter loads files: by query (`selectFromCsv`) or by copy (`createTable` + `copyCsv`); undefined when it cannot. */
 export function seedLoadPath(dialect: Dialect, canCopy: boolean): 'query' | 'copy' | undefined {
