@@ -7,9 +7,8 @@ import { extractStatic, type StaticExtraction } from '../template/static-extract
 import { mergeConfig, type RawConfig } from './config.js';
 import type { ModelNode, RefCall, SourceCall } from './nodes.js';
 
-export interface ModelFileScan {
-  name: string;
-  fqn: string[];
+/** What scanning one template finds: its refs, sources and config, statically or by a parse-time render. */
+export interface TemplateScan {
   refs: RefCall[];
   sources: SourceCall[];
   /** config() calls merged in order. */
@@ -17,6 +16,11 @@ export interface ModelFileScan {
   macros: string[];
   renderedAtParse: boolean;
   extraction: StaticExtraction;
+}
+
+export interface ModelFileScan extends TemplateScan {
+  name: string;
+  fqn: string[];
 }
 
 export function modelNameOf(file: ProjectFile): string {

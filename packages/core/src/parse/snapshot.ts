@@ -1,5 +1,6 @@
 // snapshots/*.sql ({% snapshot %} blocks) and YAML snapshots (dbt 1.9 `relation:`) → SnapshotNode.
 // Like models: ref/source/config found statically, the block body rendered only when that is not enough.
+import type { TemplateScan } from './model.js';
 import { TsdbtError } from '../errors.js';
 import { sha256, type ProjectFile } from '../project/files.js';
 import { yamlPosition } from '../project/yaml-file.js';
@@ -55,14 +56,7 @@ function shift(pos: SourcePosition | undefined, base: SourcePosition): SourcePos
   return pos.line === 1 ? { line: base.line, column: base.column + pos.column - 1 } : { line: base.line + pos.line - 1, column: pos.column };
 }
 
-interface BodyScan {
-  refs: RefCall[];
-  sources: SourceCall[];
-  inFileConfig: RawConfig;
-  macros: string[];
-  renderedAtParse: boolean;
-  extraction: StaticExtraction;
-}
+type BodyScan = TemplateScan;
 
 /** Static extraction first; a parse-time render (recording ref/source/config) when it is not complete. */
 function scanBody(ctx: ParseKindContext, file: string, body: string, checksum: string, base: SourcePosition): BodyScan {
