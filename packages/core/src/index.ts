@@ -41,3 +41,5 @@ export type * from './docs/site-data.js';
 export type { LineageFormat } from './docs/text-lineage.js';
 export type { SelectOptions, CommonOptions } from './api/prepare.js';
 export { TSDBT_VERSION } from './artifacts/metadata.js';
+export { SqlDialect, MERGE_DEST, MERGE_SOURCE, relationKeyword } from './adapter/sql-dialect.js';
+export { stripTrailingSemicolons } from './adapter/sql-text.js';

@@ -30,6 +30,11 @@ export class DuckDBIntrospector implements Introspector {
     const { rows } = await conn.execute(GET_COLUMNS_SQL, [rel.schema, rel.database ?? null, rel.identifier]);
     return rows.map((r) => ({ name: String(r['column_name']), type: String(r['data_type']) }));
   }
+
+  async serverVersion(conn: Connection): Promise<string> {
+    const { rows } = await conn.execute('select version() as version');
+    return `DuckDB ${String(rows[0]?.['version'] ?? 'unknown')}`;
+  }
 }
 
 export function createDuckDBIntrospector(_dialect?: Dialect): DuckDBIntrospector {

@@ -119,6 +119,11 @@ export interface Dialect {
   inferSeedKinds?(rel: RelationRef, columns: readonly string[], limit?: number): string;
   /** Copy path: `CREATE TABLE rel (…)`; names are quoted unless `quoteColumns` is false (then the warehouse folds them as it does unquoted identifiers). */
   createTable?(rel: RelationRef, columns: readonly ColumnMeta[], options: { quoteColumns: boolean }): string;
+  /**
+   * The name the warehouse gives `id` written without quotes (Postgres: lower case; Snowflake: upper
+   * case). Used for seeds with `quote_columns: false`. Absent: names keep their case.
+   */
+  unquotedName?(id: string): string;
 }
 
 /** dbt's inferred seed column types (agate), in the order dbt tries them; `text` is the fallback. */
@@ -179,6 +184,21 @@ export interface Introspector {
   listRelations(conn: Connection, schema: string, database?: string): Promise<RelationInfo[]>;
   /** Columns of one relation in ordinal order; empty if it does not exist. */
   getColumns(conn: Connection, rel: RelationRef): Promise<ColumnMeta[]>;
+  /** One line naming the engine and its version (shown by `tsdbt debug`). */
+  serverVersion?(conn: Connection): Promise<string>;
+  /**
+   * Views that depend on `rel` (transitively), in an order they can be recreated in, with their
+   * SELECT text. For warehouses where dropping a relation drops the views on it (Postgres `DROP …
+   * CASCADE`): core recreates them after a swap, in the same transaction, so rebuilding a model never
+   * silently removes views built on it. Absent: views bind by name (DuckDB) and nothing is needed.
+   */
+  dependentViews?(conn: Connection, rel: RelationRef): Promise<DependentView[]>;
+}
+
+export interface DependentView {
+  relation: RelationRef;
+  /** The view's query, as the warehouse prints it. */
+  selectSql: string;
 }
 
 /** Target settings as read from profiles.yml (after env_var rendering). */

@@ -28,8 +28,11 @@ export async function debug(project: Project, options: CommonOptions = {}): Prom
   try {
     const session = await openSession(project, options.adapters, 1);
     try {
-      await session.pool.withConnection((c) => c.execute('select 1 as ok'));
-      checks.push({ name: 'connection', ok: true, detail: `${session.adapter.type}: select 1 succeeded` });
+      const version = await session.pool.withConnection(async (c) => {
+        await c.execute('select 1 as ok');
+        return session.introspector.serverVersion ? await session.introspector.serverVersion(c) : undefined;
+      });
+      checks.push({ name: 'connection', ok: true, detail: `${session.adapter.type}: select 1 succeeded${version ? `; server: ${version}` : ''}` });
     } finally {
       await session.close();
     }

@@ -14,9 +14,10 @@ export function targetContext(project: Project, secretKeys: readonly string[] = 
   for (const [k, v] of Object.entries(project.target.config)) {
     if (SECRET_TARGET_KEYS.includes(k) || secretKeys.includes(k)) continue;
     if (typeof v === 'string' && project.secrets.has(v)) continue;
-    t[k] = v;
+    // Connection URLs keep their shape, not their password.
+    t[k] = typeof v === 'string' ? v.replace(/(:\/\/[^:/@\s]*:)[^@\s]+@/g, '$1*****@') : v;
   }
-  return { ...t, name: project.target.name, profile_name: project.target.profileName, threads: project.threads, database: project.target.config.database ?? null };
+  return { ...t, name: project.target.name, profile_name: project.target.profileName, threads: project.threads, database: project.target.config.database ?? project.target.config['dbname'] ?? null };
 }
 
 /** `onEnvRead` sees every env var a template reads (name, value), for cache validation. */

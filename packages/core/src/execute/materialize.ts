@@ -7,6 +7,7 @@ import { planIncrementalRebuild, shouldFullRefresh } from '../plan/materializati
 import { BACKUP_SUFFIX, TEMP_SUFFIX, withSuffix, type MaterializationPlan } from '../plan/plan.js';
 import { materializeIncremental } from './materialize-incremental.js';
 import type { NodeRunContext } from './node-handler.js';
+import { recreateDependentViews } from './dependent-views.js';
 import { runStatements } from './session.js';
 
 /** What exists in the warehouse, by `schema.identifier` (lower-cased where the engine folds case). */
@@ -31,7 +32,7 @@ export function planModel(dialect: Dialect, model: CompiledModel, cache: Relatio
   if (model.node.resourceType !== 'model') throw new Error(`internal: planModel on ${model.node.uniqueId}`);
   const rel = model.node.relation!;
   const leftovers = [TEMP_SUFFIX, BACKUP_SUFFIX]
-    .map((s) => ({ identifier: `${rel.identifier}${s}`, kind: cache.get({ ...rel, identifier: `${rel.identifier}${s}` }) }))
+    .map((s) => ({ identifier: withSuffix(rel, s).identifier, kind: cache.get(withSuffix(rel, s)) }))
     .filter((l): l is { identifier: string; kind: RelationKind } => l.kind !== undefined);
   const state = { existing: cache.get(rel), leftovers };
   switch (model.node.config.materialized) {
@@ -53,16 +54,18 @@ export async function materialize(conn: Connection, dialect: Dialect, model: Com
   const node = model.node;
   if (ctx && node.config.materialized === 'incremental' && cache.get(node.relation!) === 'table' && !shouldFullRefresh(node.config, ctx.flags.fullRefresh)) {
     const leftovers = [TEMP_SUFFIX, BACKUP_SUFFIX]
-      .map((s) => ({ identifier: `${node.relation!.identifier}${s}`, kind: cache.get(withSuffix(node.relation!, s)) }))
+      .map((s) => ({ identifier: withSuffix(node.relation!, s).identifier, kind: cache.get(withSuffix(node.relation!, s)) }))
       .filter((l): l is { identifier: string; kind: RelationKind } => l.kind !== undefined);
     return materializeIncremental({ ...ctx, conn, dialect, relations: cache }, model, { existing: 'table', leftovers }, beforeCommit);
   }
   const plan = planModel(dialect, model, cache);
-  const counts = await runStatements(conn, plan.statements.map((s) => s.sql), dialect.capabilities.transactionalDdl, beforeCommit);
+  const rel0 = model.node.relation!;
+  const recreate = ctx ? await recreateDependentViews(conn, dialect, ctx.introspector, rel0, cache.get(rel0)) : [];
+  const counts = await runStatements(conn, [...plan.statements.map((s) => s.sql), ...recreate], dialect.capabilities.transactionalDdl, beforeCommit);
   const rel = model.node.relation!;
   cache.set(rel.schema, rel.identifier, plan.resultKind);
-  cache.set(rel.schema, `${rel.identifier}${TEMP_SUFFIX}`, undefined);
-  cache.set(rel.schema, `${rel.identifier}${BACKUP_SUFFIX}`, undefined);
+  cache.set(rel.schema, withSuffix(rel, TEMP_SUFFIX).identifier, undefined);
+  cache.set(rel.schema, withSuffix(rel, BACKUP_SUFFIX).identifier, undefined);
   const rows = plan.rowsFrom !== undefined && plan.resultKind === 'table' ? counts[plan.rowsFrom] : undefined;
   return { rows };
 }

@@ -5,9 +5,10 @@ import path from 'node:path';
 import type { ColumnMeta, RelationRef, SeedColumnKind } from '../adapter/types.js';
 import { TsdbtError, didYouMean } from '../errors.js';
 import type { SeedNode } from '../parse/nodes.js';
-import { planSeed, seedFullRefresh, seedLoadPath, type SeedPlan } from '../plan/materializations/seed.js';
+import { planSeed, seedFullRefresh, seedLoadPath, type SeedPlan, type SeedStep } from '../plan/materializations/seed.js';
 import { BACKUP_SUFFIX, TEMP_SUFFIX, withSuffix } from '../plan/plan.js';
 import type { NodeHandler, NodeOutcome, NodeRunContext } from './node-handler.js';
+import { recreateDependentViews } from './dependent-views.js';
 import { findCsvProblem, readCsvHeader } from './seed-csv.js';
 
 /** Rows looked at before a whole-column check: most text columns are settled by these. */
@@ -40,6 +41,12 @@ export const runSeed: NodeHandler = async (node, ctx) => {
   }
   if (!header) return fail(new TsdbtError('project', 'the file is empty: a seed needs at least a header row naming its columns', { location: where }));
   settings = withHeader(settings, header);
+  // quote_columns: false → the columns get the names the warehouse gives unquoted identifiers.
+  if (!settings.quoteColumns && ctx.dialect.unquotedName) {
+    const fold = ctx.dialect.unquotedName.bind(ctx.dialect);
+    header = header.map(fold);
+    settings = { ...settings, columnTypes: Object.fromEntries(Object.entries(settings.columnTypes).map(([k, v]) => [fold(k), v])) };
+  }
 
   const rel = seed.relation!;
   const existing = ctx.relations.get(rel);
@@ -51,7 +58,7 @@ export const runSeed: NodeHandler = async (node, ctx) => {
     return { status: 'error', message: (e as Error).message };
   }
   const leftovers = [TEMP_SUFFIX, BACKUP_SUFFIX]
-    .map((s) => ({ identifier: `${rel.identifier}${s}`, kind: ctx.relations.get(withSuffix(rel, s)) }))
+    .map((s) => ({ identifier: withSuffix(rel, s).identifier, kind: ctx.relations.get(withSuffix(rel, s)) }))
     .filter((l): l is { identifier: string; kind: 'table' | 'view' } => l.kind !== undefined);
   const plan = (wholeFile: boolean) =>
     planSeed(ctx.dialect, loadPath, {
@@ -70,19 +77,19 @@ export const runSeed: NodeHandler = async (node, ctx) => {
   let rows: number | undefined;
   try {
     try {
-      rows = await runSeedPlan(ctx, seedPlan, file, settings, header);
+      rows = await runSeedPlan(ctx, seedPlan, file, settings, header, rel);
     } catch (e) {
       // Types guessed from a sample that a later row does not fit: infer from every row instead.
       if (!(e instanceof LoadError) || !ctx.dialect.explainCsvError?.(e.message)?.sampledTypeMismatch) throw e;
       seedPlan = plan(true);
-      rows = await runSeedPlan(ctx, seedPlan, file, settings, header);
+      rows = await runSeedPlan(ctx, seedPlan, file, settings, header, rel);
     }
   } catch (e) {
     return fail(describeFailure(e, ctx, seed, file, settings.delimiter));
   }
   ctx.relations.set(rel.schema, rel.identifier, 'table');
-  ctx.relations.set(rel.schema, `${rel.identifier}${TEMP_SUFFIX}`, undefined);
-  ctx.relations.set(rel.schema, `${rel.identifier}${BACKUP_SUFFIX}`, undefined);
+  ctx.relations.set(rel.schema, withSuffix(rel, TEMP_SUFFIX).identifier, undefined);
+  ctx.relations.set(rel.schema, withSuffix(rel, BACKUP_SUFFIX).identifier, undefined);
   const notes = [...(seedPlan.reason ? [`${seedPlan.reason}: table rebuilt`] : []), ...settings.notes];
   return { status: 'success', message: `${seedPlan.code} ${rows ?? '?'}${notes.length ? ` (${notes.join('; ')})` : ''}`, rowsAffected: rows };
 };
@@ -90,13 +97,15 @@ export const runSeed: NodeHandler = async (node, ctx) => {
 /** An error while rows were being read from the file (as opposed to DDL around it). */
 class LoadError extends Error {}
 
-async function runSeedPlan(ctx: NodeRunContext, plan: SeedPlan, file: string, settings: SeedSettings, header: readonly string[]): Promise<number | undefined> {
+async function runSeedPlan(ctx: NodeRunContext, plan: SeedPlan, file: string, settings: SeedSettings, header: readonly string[], rel: RelationRef): Promise<number | undefined> {
   const { conn, dialect } = ctx;
   const transactional = dialect.capabilities.transactionalDdl;
   let rows: number | undefined;
+  const recreate = plan.mode === 'create' ? await recreateDependentViews(conn, dialect, ctx.introspector, rel, ctx.relations.get(rel)) : [];
+  const steps: SeedStep[] = [...plan.steps, ...recreate.map((sql): SeedStep => ({ kind: 'sql', sql, purpose: 'recreate dependent view' }))];
   if (transactional) await conn.begin();
   try {
-    for (const [i, step] of plan.steps.entries()) {
+    for (const [i, step] of steps.entries()) {
       const loads = i === plan.rowsFrom;
       try {
         if (step.kind === 'sql') {

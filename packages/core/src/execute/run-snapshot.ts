@@ -40,7 +40,7 @@ export const runSnapshot: NodeHandler = async (node, ctx) => {
     if (existing === undefined) {
       const leftovers = [TEMP_SUFFIX, BACKUP_SUFFIX].flatMap((suffix) => {
         const kind = relations.get(withSuffix(rel, suffix));
-        return kind ? [{ identifier: `${rel.identifier}${suffix}`, kind }] : [];
+        return kind ? [{ identifier: withSuffix(rel, suffix).identifier, kind }] : [];
       });
       const plan = planSnapshotCreate(dialect, rel, sql, spec, { leftovers });
       const counts = await runStatements(conn, plan.statements.map((s) => s.sql), transactional);

@@ -88,6 +88,8 @@ export function resolveTarget(lookup: ProfileLookup): ResolvedTarget {
     const v = rendered[key];
     if (NUMERIC_KEYS.has(key) && typeof v === 'string' && v.trim() !== '' && !Number.isNaN(Number(v))) rendered[key] = Number(v);
     if (SECRET_TARGET_KEYS.includes(key) && typeof v === 'string' && v !== '') lookup.secrets.add(v);
+    // A password inside a connection URL (`postgres://user:pass@host/db`) is a secret too.
+    if (typeof v === 'string') for (const p of urlPasswords(v)) lookup.secrets.add(p);
   }
   if (typeof rendered.type !== 'string') {
     const pos = yamlPosition(yaml, [profileName, 'outputs', targetName]);
@@ -103,4 +105,19 @@ function defaultTarget(lookup: ProfileLookup, profileName: string): ResolvedTarg
     profileName,
     config: { type: 'duckdb', schema: 'main', path: path.join(lookup.projectDir, `${lookup.projectName}.duckdb`), threads: 4 },
   };
+}
+
+/** Passwords in `scheme://user:password@host` URLs within `text`, raw and percent-decoded. */
+export function urlPasswords(text: string): string[] {
+  const out: string[] = [];
+  for (const m of text.matchAll(/[a-z][a-z0-9+.-]*:\/\/[^:/@\s]*:([^@\s]+)@/gi)) {
+    out.push(m[1]!);
+    try {
+      const decoded = decodeURIComponent(m[1]!);
+      if (decoded !== m[1]) out.push(decoded);
+    } catch {
+      // not percent-encoded
+    }
+  }
+  return out;
 }
