@@ -20,7 +20,7 @@ export const postgresAdapter: Adapter = {
   createDialect: () => createPostgresDialect(),
   createDriver: (config, ctx) => lazyDriver(config, ctx),
   createIntrospector: (dialect) => createPostgresIntrospector(dialect),
-  secretKeys: ['password'],
+  secretKeys: ['password', 'pass'],
 };
 
 export default postgresAdapter;

@@ -2,7 +2,7 @@
 import { randomBytes } from 'node:crypto';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { createServer } from 'node:net';
-import type { AddressInfo } from 'node:net';
+import type { AddressInfo, Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Connection, TargetConfig } from '@tsdbt/core';
@@ -476,7 +476,8 @@ describe('connection errors', () => {
   });
 
   it('a server that never answers: times out after connect_timeout', async () => {
-    const silent = createServer(() => undefined);
+    const sockets: Socket[] = [];
+    const silent = createServer((s) => void sockets.push(s));
     await new Promise<void>((r) => silent.listen(0, '127.0.0.1', r));
     const port = (silent.address() as AddressInfo).port;
     try {
@@ -486,8 +487,8 @@ describe('connection errors', () => {
       expect(err.message).toBe(`timed out after 0.3s connecting to 127.0.0.1:${port}`);
       expect(Date.now() - started).toBeGreaterThanOrEqual(800); // two attempts and a 250 ms pause
     } finally {
+      for (const s of sockets) s.destroy();
       silent.close();
-      silent.closeAllConnections?.();
     }
   });
 

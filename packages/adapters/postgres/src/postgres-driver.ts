@@ -306,15 +306,15 @@ class TypeNameCache {
   }
 }
 
-/** Repeated names get `:1`, `:2`, … as the DuckDB adapter's do. */
+/** Repeated names get `:1`, `:2`, … as the DuckDB adapter's do (skipping names the query already has). */
 function dedupeNames(names: readonly string[]): string[] {
-  const seen = new Set(names);
+  const taken = new Set(names);
   const used = new Set<string>();
   return names.map((name) => {
     let out = name;
     for (let k = 1; used.has(out); k++) {
       out = `${name}:${k}`;
-      if (seen.has(out)) out = name; // keep looking past a name the query already has
+      if (taken.has(out) && !used.has(out)) out = name; // that one belongs to a later column
     }
     used.add(out);
     return out;
@@ -445,7 +445,7 @@ export class PostgresConnection implements Connection {
   private readonly driver: PostgresDriver;
   private readonly onClose: (c: PostgresConnection) => void;
   private tail: Promise<unknown> = Promise.resolve();
-  /** Identifies the statement now running (0 when idle), so a late cancel cannot hit the next one. */
+  /** Identifies the statement now running (0 when idle); a cancel loop stops when its statement ends. */
   private running = 0;
   private seq = 0;
   /** The running statement's promise. */
@@ -503,6 +503,8 @@ export class PostgresConnection implements Connection {
   private serial<T>(fn: () => Promise<T>): Promise<T> {
     if (this.closed) return Promise.reject(new PostgresError('PostgreSQL connection is closed'));
     const run = this.tail.then(async () => {
+      // A cancel still signalling the previous statement must not hit this one.
+      await this.cancelling?.catch(() => undefined);
       if (this.closed) throw new PostgresError('PostgreSQL connection is closed');
       if (this.lost) throw new PostgresError(this.lost);
       this.running = ++this.seq;
