@@ -1,18 +1,21 @@
 // A `tsdbt snapshot` run in a child process, for the kill test: prints run events as JSON lines and,
 // after running the first statement that matches PAUSE_AFTER (a regex), prints {"event":"paused"} and
 // hangs inside the open transaction until it is killed.
+// Runs against the warehouse in the project's profiles.yml (DuckDB or PostgreSQL).
 // Usage: node snapshot-child.mjs <projectDir> <select> <pauseAfterRegex>
 import { loadProject, snapshot } from '../../packages/core/dist/index.js';
 import { duckdbAdapter } from '../../packages/adapters/duckdb/dist/index.js';
+import { postgresAdapter } from '../../packages/adapters/postgres/dist/index.js';
 
 const [projectDir, select, pauseAfter] = process.argv.slice(2);
 const emit = (obj) => process.stdout.write(`${JSON.stringify(obj)}\n`);
 const pause = new RegExp(pauseAfter, 'i');
 
-const adapter = {
-  ...duckdbAdapter,
+// Either adapter, whichever the project's profile names: every statement is reported, and the run pauses after PAUSE_AFTER.
+const pausing = (base) => ({
+  ...base,
   createDriver(config, ctx) {
-    const driver = duckdbAdapter.createDriver(config, ctx);
+    const driver = base.createDriver(config, ctx);
     return {
       close: () => driver.close(),
       async connect() {
@@ -40,8 +43,8 @@ const adapter = {
       },
     };
   },
-};
+});
 
 const project = await loadProject({ projectDir });
-const result = await snapshot(project, { select, adapters: [adapter], onEvent: (e) => emit({ event: e.type, ...e }) });
+const result = await snapshot(project, { select, adapters: [pausing(duckdbAdapter), pausing(postgresAdapter)], onEvent: (e) => emit({ event: e.type, ...e }) });
 emit({ event: 'done', success: result.success });

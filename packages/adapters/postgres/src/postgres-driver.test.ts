@@ -69,6 +69,7 @@ describe('target config', () => {
       database: 'analytics',
       application_name: 'tsdbt',
       connectionTimeoutMillis: 10_000,
+      options: '-c client_connection_check_interval=1000',
     });
     const o = connectionOptions({
       type: 'postgres',
@@ -81,7 +82,7 @@ describe('target config', () => {
       keepalives_idle: 30,
       connect_timeout: 3,
     });
-    expect(o).toMatchObject({ port: 6543, database: 'alias', options: '-c search_path=a,\\ "B\\ c"', keepAlive: true, keepAliveInitialDelayMillis: 30_000, connectionTimeoutMillis: 3000 });
+    expect(o).toMatchObject({ port: 6543, database: 'alias', options: '-c client_connection_check_interval=1000 -c search_path=a,\\ "B\\ c"', keepAlive: true, keepAliveInitialDelayMillis: 30_000, connectionTimeoutMillis: 3000 });
     const ssl = (sslmode: string) => connectionOptions({ type: 'postgres', schema: 's', sslmode }).ssl;
     expect(['disable', 'allow', 'prefer'].map(ssl)).toEqual([false, false, false]);
     expect(ssl('require')).toEqual({ rejectUnauthorized: false });

@@ -1,6 +1,7 @@
 // PostgreSQL connections on node-postgres: one pg.Client per connection, values as the DuckDB adapter returns them.
 import { createReadStream } from 'node:fs';
 import { Transform } from 'node:stream';
+import { StringDecoder } from 'node:string_decoder';
 import type { TransformCallback } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import pg from 'pg';
@@ -158,7 +159,11 @@ function clientConfig(t: ResolvedTarget): pg.ClientConfig {
   if (t.user !== undefined) options.user = t.user;
   if (t.password !== undefined) options.password = t.password;
   if (t.database !== undefined) options.database = t.database;
-  if (t.searchPath !== undefined && t.searchPath !== '') options.options = `-c search_path=${optionValue(t.searchPath)}`;
+  // A killed tsdbt must not leave its query running on the server, holding locks on the relations
+  // it was rebuilding: the server checks every second that the client is still there (PG 14+).
+  const settings = ['-c client_connection_check_interval=1000'];
+  if (t.searchPath !== undefined && t.searchPath !== '') settings.push(`-c search_path=${optionValue(t.searchPath)}`);
+  options.options = settings.join(' ');
   if (t.keepalivesIdle !== undefined && t.keepalivesIdle > 0) {
     options.keepAlive = true;
     options.keepAliveInitialDelayMillis = Math.round(t.keepalivesIdle * 1000);
@@ -437,7 +442,50 @@ function backendPid(client: pg.Client): number | undefined {
   return (client as pg.Client & { processID?: number | null }).processID ?? undefined;
 }
 
-const NULL_STRINGS = "('null', 'NULL', 'Null')";
+/** Fields read as NULL besides empty ones (as DuckDB's reader and dbt do), quoted or not. */
+const NULL_FIELDS: ReadonlySet<string> = new Set(['null', 'NULL', 'Null', '"null"', '"NULL"', '"Null"']);
+
+/**
+ * Empties the fields in NULL_FIELDS, so that COPY's FORCE_NULL makes them NULL in columns of any type
+ * (an UPDATE afterwards could not: `null` is not a valid integer). Quotes are tracked as COPY does;
+ * the header row and every line break are kept, so COPY's line numbers stay the file's.
+ */
+function blankNullStrings(delimiter: string, header: boolean): Transform {
+  const decoder = new StringDecoder('utf8');
+  let pending = ''; // the start of a field cut by a chunk boundary
+  let quoted = false;
+  let inHeader = header;
+  const scan = (text: string, last: boolean): string => {
+    const out: string[] = [];
+    let start = 0;
+    const field = (end: number) => {
+      const f = pending + text.slice(start, end);
+      pending = '';
+      out.push(!inHeader && NULL_FIELDS.has(f) ? '' : f);
+    };
+    for (let i = 0; i < text.length; i++) {
+      const ch = text[i];
+      if (ch === '"') quoted = !quoted;
+      else if (!quoted && (ch === delimiter || ch === '\n' || ch === '\r')) {
+        field(i);
+        out.push(ch);
+        start = i + 1;
+        if (ch !== delimiter) inHeader = false;
+      }
+    }
+    if (last) field(text.length);
+    else pending += text.slice(start);
+    return out.join('');
+  };
+  return new Transform({
+    transform(chunk: Buffer, _enc: BufferEncoding, done: TransformCallback) {
+      done(null, scan(decoder.write(chunk), false));
+    },
+    flush(done: TransformCallback) {
+      done(null, scan(decoder.end(), true));
+    },
+  });
+}
 
 /** One PostgreSQL session. Statements run one at a time, in call order. */
 export class PostgresConnection implements Connection {
@@ -568,8 +616,8 @@ export class PostgresConnection implements Connection {
   }
 
   /**
-   * Appends the CSV file's rows to `rel` with `COPY … FROM STDIN` in the caller's transaction, then turns
-   * the strings `null`/`NULL`/`Null` into NULL (empty fields already are, via FORCE_NULL). Returns rows loaded.
+   * Appends the CSV file's rows to `rel` with `COPY … FROM STDIN` in the caller's transaction. Empty
+   * fields and `null`/`NULL`/`Null` are NULL (blankNullStrings, then FORCE_NULL). Returns rows loaded.
    */
   copyCsv(rel: RelationRef, file: string, options: CsvCopyOptions): Promise<number> {
     const table = `${quoteIdent(rel.schema)}.${quoteIdent(rel.identifier)}`;
@@ -579,14 +627,8 @@ export class PostgresConnection implements Connection {
     const copySql = `COPY ${table}${list} FROM STDIN WITH (FORMAT csv, HEADER ${options.header}, DELIMITER ${quoteLiteral(options.delimiter)}, QUOTE '"', ESCAPE '"'${forceNull})`;
     return this.serial(async () => {
       const copy = this.client.query(copyFrom(copySql));
-      await pipeline(createReadStream(file), stripBom(), copy);
-      const loaded = copy.rowCount;
-      if (loaded > 0 && cols.length > 0) {
-        const sets = cols.map((c) => `${c} = CASE WHEN ${c}::text IN ${NULL_STRINGS} THEN NULL ELSE ${c} END`);
-        const where = cols.map((c) => `${c}::text IN ${NULL_STRINGS}`).join(' OR ');
-        await this.client.query(`UPDATE ${table} SET ${sets.join(', ')} WHERE ${where}`);
-      }
-      return loaded;
+      await pipeline(createReadStream(file), stripBom(), blankNullStrings(options.delimiter, options.header), copy);
+      return copy.rowCount;
     });
   }
 
