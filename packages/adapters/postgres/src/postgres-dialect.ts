@@ -1,7 +1,7 @@
 // PostgreSQL SQL generation. Pure string building: no I/O. Only what differs from core's SqlDialect
 // is here: type changes with USING, and the seed "copy" path (COPY happens in the driver).
-import { SqlDialect } from '@tsdbt/core';
-import type { ColumnMeta, CsvErrorInfo, DialectCapabilities, RelationRef, SeedColumnKind } from '@tsdbt/core';
+import { MERGE_DEST, MERGE_SOURCE, SqlDialect } from '@tsdbt/core';
+import type { ColumnMeta, ColumnTypeChange, CsvErrorInfo, DialectCapabilities, RelationRef, SeedColumnCheck, SeedColumnKind } from '@tsdbt/core';
 
 const CAPABILITIES: DialectCapabilities = Object.freeze({
   transactionalDdl: true,
@@ -49,6 +49,16 @@ export class PostgresDialect extends SqlDialect {
     return `ALTER TABLE ${this.relationName(rel)} ALTER COLUMN ${col} TYPE ${type} USING ${col}::${type}`;
   }
 
+  /**
+   * NULL-safe key equality that Postgres can hash or merge join. `IS NOT DISTINCT FROM` only joins
+   * by nested loop (every new row against every table row); one-element arrays compare with the
+   * element type's equality and treat two NULLs as equal. Both sides' key types must match.
+   */
+  protected override matchCondition(uniqueKey: readonly string[], predicates: readonly string[] = []): string {
+    const keys = uniqueKey.map((k) => `ARRAY[${MERGE_SOURCE}.${this.quoteIdentifier(k)}] = ARRAY[${MERGE_DEST}.${this.quoteIdentifier(k)}]`);
+    return [...(keys.length > 0 ? keys : ['FALSE']), ...predicates].map((p) => `(${p})`).join(' AND ');
+  }
+
   unquotedName(id: string): string {
     return PLAIN_IDENTIFIER.test(id) ? id.toLowerCase() : id;
   }
@@ -67,23 +77,34 @@ export class PostgresDialect extends SqlDialect {
   inferSeedKinds(rel: RelationRef, columns: readonly string[], limit?: number): string {
     if (columns.length === 0) throw new RangeError('inferSeedKinds needs at least one column');
     if (limit !== undefined && (!Number.isSafeInteger(limit) || limit < 1)) throw new RangeError(`limit must be a positive integer, got ${limit}`);
-    const every = (v: string, test: string) => `coalesce(bool_and(${v} IS NULL OR ${test}), true)`;
     const kinds = columns.map((c) => {
       const v = this.quoteIdentifier(c);
-      const integer = `CASE WHEN ${v} ~ '${INTEGER_RE}' AND length(${v}) <= 12 THEN ${v}::numeric BETWEEN -2147483648 AND 2147483647 ELSE false END`;
       return [
         `CASE WHEN count(${v}) = 0 THEN 'text'`,
-        `  WHEN ${every(v, integer)} THEN 'integer'`,
-        `  WHEN ${every(v, `${v} ~ '${NUMBER_RE}'`)} THEN 'number'`,
-        `  WHEN ${every(v, `CASE WHEN ${v} ~ '${DATE_RE}' THEN ${validDate(v)} ELSE false END`)} THEN 'date'`,
-        `  WHEN ${every(v, `CASE WHEN ${v} ~ '${TIMESTAMP_RE}' THEN ${validDate(v)} AND ${validTime(v)} ELSE false END`)} THEN 'timestamp'`,
-        `  WHEN ${every(v, `lower(${v}) IN ('true', 'false')`)} THEN 'boolean'`,
+        ...SEED_KINDS.map((kind) => `  WHEN ${everyFits(v, kind)} THEN '${kind}'`),
         `  ELSE 'text' END AS ${v}`,
       ].join('\n');
     });
     const cols = columns.map((c) => this.quoteIdentifier(c)).join(', ');
     const from = `SELECT ${cols} FROM ${this.relationName(rel)}${limit === undefined ? '' : ` LIMIT ${limit}`}`;
     return `SELECT\n${kinds.join(',\n')}\nFROM (${from}) AS __tsdbt_seed`;
+  }
+
+  /** For every column, whether all its values fit the kind a sample gave (one test per value, not five). */
+  checkSeedKinds(rel: RelationRef, columns: readonly SeedColumnCheck[]): string {
+    if (columns.length === 0) throw new RangeError('checkSeedKinds needs at least one column');
+    const checks = columns.map((c) => `${everyFits(this.quoteIdentifier(c.name), c.kind)} AS ${this.quoteIdentifier(c.name)}`);
+    return `SELECT\n${checks.join(',\n')}\nFROM ${this.relationName(rel)}`;
+  }
+
+  /** One ALTER TABLE for all the columns: Postgres rewrites the table once per statement. */
+  alterColumnTypes(rel: RelationRef, changes: readonly ColumnTypeChange[]): string {
+    if (changes.length === 0) throw new RangeError('alterColumnTypes needs at least one change');
+    const alters = changes.map(({ column, type }) => {
+      const col = this.quoteIdentifier(column);
+      return `ALTER COLUMN ${col} TYPE ${type} USING ${col}::${type}`;
+    });
+    return `ALTER TABLE ${this.relationName(rel)}\n  ${alters.join(',\n  ')}`;
   }
 
   /**
@@ -100,9 +121,39 @@ export class PostgresDialect extends SqlDialect {
     if (input && context[2]) reason = `value "${truncate(input[2]!, 40)}" in column \`${context[2]}\` is not a valid ${input[1]}`;
     else if (/^missing data for column/.test(first)) reason = `row has fewer fields than the header (${first})`;
     else if (/^extra data after last expected column/.test(first)) reason = 'row has more fields than the header';
-    else if (/unterminated CSV quoted field/.test(first)) reason = 'unterminated quoted value';
+    // COPY names the line where it reached the end of the file, not where the quote opened: no line,
+    // so core finds the opening line itself.
+    else if (/unterminated CSV quoted field/.test(first)) return { line: undefined, reason: 'unterminated quoted value' };
     return { line, reason };
   }
+}
+
+/** dbt's kinds in the order it tries them. */
+const SEED_KINDS = ['integer', 'number', 'date', 'timestamp', 'boolean'] as const;
+
+/**
+ * A non-null text value `v` fits `kind`. Postgres 15 has no TRY_CAST: ranges are checked by hand
+ * inside CASE (which evaluates in order). Integers of at most 9 digits and days up to 28 need no
+ * range check (most values: the exact one is slower).
+ */
+function fits(v: string, kind: Exclude<SeedColumnKind, 'text'>): string {
+  switch (kind) {
+    case 'integer':
+      return `CASE WHEN ${v} ~ '${INTEGER_RE}' THEN length(${v}) < 10 OR (length(${v}) <= 12 AND ${v}::numeric BETWEEN -2147483648 AND 2147483647) ELSE false END`;
+    case 'number':
+      return `${v} ~ '${NUMBER_RE}'`;
+    case 'date':
+      return `CASE WHEN ${v} ~ '${DATE_RE}' THEN ${validDate(v)} ELSE false END`;
+    case 'timestamp':
+      return `CASE WHEN ${v} ~ '${TIMESTAMP_RE}' THEN ${validDate(v)} AND ${validTime(v)} ELSE false END`;
+    case 'boolean':
+      return `lower(${v}) IN ('true', 'false')`;
+  }
+}
+
+/** Every non-null value of column `v` fits `kind` (true for no values). */
+function everyFits(v: string, kind: Exclude<SeedColumnKind, 'text'>): string {
+  return `coalesce(bool_and(${v} IS NULL OR ${fits(v, kind)}), true)`;
 }
 
 /** `v` starts with an existing `YYYY-MM-DD` date (year 1 onwards). */
@@ -110,7 +161,9 @@ function validDate(v: string): string {
   const y = `substr(${v}, 1, 4)::int`;
   const m = `substr(${v}, 6, 2)::int`;
   const d = `substr(${v}, 9, 2)::int`;
-  return `(${y} >= 1 AND ${m} BETWEEN 1 AND 12 AND ${d} BETWEEN 1 AND extract(day from make_date(${y}, ${m}, 1) + interval '1 month - 1 day'))`;
+  // Days 01-28 exist in every month: most dates are settled without make_date.
+  const common = `(substr(${v}, 1, 4) <> '0000' AND substr(${v}, 6, 2) COLLATE "C" BETWEEN '01' AND '12' AND substr(${v}, 9, 2) COLLATE "C" BETWEEN '01' AND '28')`;
+  return `(${common} OR (${y} >= 1 AND ${m} BETWEEN 1 AND 12 AND ${d} BETWEEN 1 AND extract(day from make_date(${y}, ${m}, 1) + interval '1 month - 1 day')))`;
 }
 
 /** The time after the date (`HH:MM[:SS[.f]]`) is within a day. */

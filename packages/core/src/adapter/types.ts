@@ -93,6 +93,12 @@ export interface Dialect {
   dropColumn(rel: RelationRef, column: string): string;
   /** Change a column's type in place, converting the stored values. */
   alterColumnType(rel: RelationRef, column: string, type: string): string;
+  /**
+   * Several `alterColumnType` changes as one statement (non-empty list). For engines that rewrite the
+   * whole table per statement (Postgres): one rewrite instead of one per column. Absent: one
+   * `alterColumnType` per column.
+   */
+  alterColumnTypes?(rel: RelationRef, changes: readonly ColumnTypeChange[]): string;
 
   // Seeds. Core loads a CSV by one of two paths, chosen by what the adapter offers (never by name),
   // always into `<name>__tsdbt_tmp` or into the existing table, inside one transaction:
@@ -117,6 +123,12 @@ export interface Dialect {
    * also for a column with no values.
    */
   inferSeedKinds?(rel: RelationRef, columns: readonly string[], limit?: number): string;
+  /**
+   * A one-row query over `rel` with one boolean per column, aliased by its name: true when every
+   * non-null value fits the kind (the same test as `inferSeedKinds`). Core confirms the kinds a sample
+   * gave with it, one test per value instead of every kind's. Absent: `inferSeedKinds` over every row.
+   */
+  checkSeedKinds?(rel: RelationRef, columns: readonly SeedColumnCheck[]): string;
   /** Copy path: `CREATE TABLE rel (…)`; names are quoted unless `quoteColumns` is false (then the warehouse folds them as it does unquoted identifiers). */
   createTable?(rel: RelationRef, columns: readonly ColumnMeta[], options: { quoteColumns: boolean }): string;
   /**
@@ -128,6 +140,16 @@ export interface Dialect {
 
 /** dbt's inferred seed column types (agate), in the order dbt tries them; `text` is the fallback. */
 export type SeedColumnKind = 'integer' | 'number' | 'date' | 'timestamp' | 'boolean' | 'text';
+
+export interface ColumnTypeChange {
+  column: string;
+  type: string;
+}
+
+export interface SeedColumnCheck {
+  name: string;
+  kind: Exclude<SeedColumnKind, 'text'>;
+}
 
 export interface CsvReadOptions {
   /** One character (`delimiter` config, default `,`). Quote and escape are always `"` as in dbt. */

@@ -2,7 +2,7 @@
 // and swap it in, or truncate + insert into the existing table (see plan/materializations/seed.ts).
 import { statSync } from 'node:fs';
 import path from 'node:path';
-import type { ColumnMeta, RelationRef, SeedColumnKind } from '../adapter/types.js';
+import type { ColumnMeta, RelationRef, SeedColumnCheck, SeedColumnKind } from '../adapter/types.js';
 import { TsdbtError, didYouMean } from '../errors.js';
 import type { SeedNode } from '../parse/nodes.js';
 import { planSeed, seedFullRefresh, seedLoadPath, type SeedPlan, type SeedStep } from '../plan/materializations/seed.js';
@@ -130,8 +130,10 @@ async function runSeedPlan(ctx: NodeRunContext, plan: SeedPlan, file: string, se
 
 /**
  * Text columns (all of them after a copy; what the engine left as text after a query load) get the
- * type dbt would infer: kinds from the first rows, then, for the columns still not plainly text, from
- * every row; then one ALTER per column that changes.
+ * type dbt would infer, from every row. First the kinds of the first rows; then, over every row, a
+ * check that each column's values all fit the kind its sample gave (a value that fits no earlier kind
+ * in dbt's order in the sample fits none in the whole), and the full inference only for the columns
+ * that fail it or had no value in the sample; then one ALTER for every column that changes.
  */
 async function typeTextColumns(ctx: NodeRunContext, rel: RelationRef, except: ReadonlySet<string>): Promise<void> {
   const { conn, dialect } = ctx;
@@ -140,16 +142,37 @@ async function typeTextColumns(ctx: NodeRunContext, rel: RelationRef, except: Re
   const text = types.text.toUpperCase();
   const columns = (await ctx.introspector.getColumns(conn, rel)).filter((c) => c.type.toUpperCase() === text && !except.has(c.name)).map((c) => c.name);
   if (columns.length === 0) return;
+  const oneRow = async (sql: string) => Object.values((await conn.execute(sql)).rows[0] ?? {});
   const kindsOf = async (cols: string[], limit?: number) => {
-    const row = (await conn.execute(dialect.inferSeedKinds!(rel, cols, limit))).rows[0] ?? {};
-    const values = Object.values(row);
+    const values = await oneRow(dialect.inferSeedKinds!(rel, cols, limit));
     return cols.map((name, i) => ({ name, kind: String(values[i] ?? 'text') as SeedColumnKind }));
   };
-  const candidates = (await kindsOf(columns, SAMPLE_ROWS)).filter((c) => c.kind !== 'text').map((c) => c.name);
-  if (candidates.length === 0) return;
-  for (const { name, kind } of await kindsOf(candidates)) {
-    if (kind !== 'text' && types[kind]) await conn.execute(dialect.alterColumnType(rel, name, types[kind]));
+  const sampled = await kindsOf(columns, SAMPLE_ROWS);
+  const typed = sampled.filter((c): c is SeedColumnCheck => c.kind !== 'text');
+  // `text` on a sample is also what a column with no value in it gets: those are not settled yet.
+  const textInSample = sampled.filter((c) => c.kind === 'text').map((c) => c.name);
+  const unseen = textInSample.length > 0 ? await emptyInSample(ctx, rel, textInSample) : [];
+  let settled: SeedColumnCheck[] = [];
+  let undecided = [...typed.map((c) => c.name), ...unseen];
+  if (dialect.checkSeedKinds && typed.length > 0) {
+    const fit = await oneRow(dialect.checkSeedKinds(rel, typed));
+    settled = typed.filter((_c, i) => fit[i] === true);
+    undecided = [...typed.filter((_c, i) => fit[i] !== true).map((c) => c.name), ...unseen];
   }
+  const inferred = undecided.length > 0 ? await kindsOf(undecided) : [];
+  const changes = [...settled, ...inferred].flatMap(({ name, kind }) => (kind !== 'text' && types[kind] ? [{ column: name, type: types[kind] }] : []));
+  if (changes.length === 0) return;
+  if (dialect.alterColumnTypes) await conn.execute(dialect.alterColumnTypes(rel, changes));
+  else for (const c of changes) await conn.execute(dialect.alterColumnType(rel, c.column, c.type));
+}
+
+/** Of `columns`, those with no non-null value in the first SAMPLE_ROWS rows of `rel`. */
+async function emptyInSample(ctx: NodeRunContext, rel: RelationRef, columns: readonly string[]): Promise<string[]> {
+  const q = (c: string) => ctx.dialect.quoteIdentifier(c);
+  const sample = ctx.dialect.limitQuery(`SELECT ${columns.map(q).join(', ')} FROM ${ctx.dialect.relationName(rel)}`, SAMPLE_ROWS);
+  const row = (await ctx.conn.execute(`SELECT ${columns.map((c) => `count(${q(c)}) AS ${q(c)}`).join(', ')} FROM (${sample}) AS __tsdbt_sample`)).rows[0] ?? {};
+  const counts = Object.values(row);
+  return columns.filter((_c, i) => Number(counts[i] ?? 0) === 0);
 }
 
 function readSettings(seed: SeedNode): SeedSettings {

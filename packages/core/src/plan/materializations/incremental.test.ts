@@ -80,9 +80,16 @@ describe('planIncremental', () => {
     const temp = [col('id', 'BIGINT'), col('note', 'VARCHAR')];
     expect(plan({ onSchemaChange: 'append_new_columns' }, temp, same).statements.map((s) => s.sql)).toEqual([
       'add main.events note VARCHAR',
+      // The key keeps the table's type, so the new rows take it too (modifiers aside).
+      'retype main.events__tsdbt_tmp id INTEGER',
       'merge main.events <- main.events__tsdbt_tmp on id set note insert id,note',
       'drop table main.events__tsdbt_tmp',
     ]);
+    const widened = plan({}, [col('id', 'character varying'), col('status', 'VARCHAR(9)')], [col('id', 'character varying(5)'), col('status', 'VARCHAR')]);
+    expect(widened.statements.map((s) => s.sql)[0]).toMatch(/^merge/);
+    expect(plan({}, [col('id', 'text'), col('status', 'VARCHAR')], [col('id', 'character varying(5)'), col('status', 'VARCHAR')]).statements[0]!.sql).toBe(
+      'retype main.events__tsdbt_tmp id character varying',
+    );
     const sync = plan({ onSchemaChange: 'sync_all_columns' }, temp, same);
     expect(sync.statements.map((s) => s.sql).slice(0, 3)).toEqual(['add main.events note VARCHAR', 'dropcol main.events status', 'retype main.events id BIGINT']);
     expect(sync.rowsFrom).toBe(3);

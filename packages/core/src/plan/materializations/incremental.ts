@@ -182,6 +182,16 @@ function planApply(dialect: Dialect, target: RelationRef, temp: RelationRef, mod
   }
   const uniqueKey = config.uniqueKey.map((k) => targetByName.get(norm(k))!);
   const keySet = new Set(uniqueKey.map(norm));
+  // A key column whose type changed keeps the table's type (ignore, append_new_columns): the new rows
+  // get that type too (without length or precision, which would truncate), so keys compare
+  // like-typed — Postgres's hashable key match needs it (see PostgresDialect.matchCondition).
+  if (config.onSchemaChange !== 'sync_all_columns') {
+    const tempByName = new Map(tempCols.map((c) => [norm(c.name), c.name]));
+    for (const c of changes.retyped) {
+      if (!keySet.has(norm(c.name)) || norm(withoutModifiers(c.from)) === norm(withoutModifiers(c.to))) continue;
+      statements.push({ sql: dialect.alterColumnType(temp, tempByName.get(norm(c.name))!, withoutModifiers(c.from)), purpose: `align key column ${c.name}` });
+    }
+  }
 
   const strategy = config.strategy === 'merge' && !dialect.capabilities.merge ? 'delete+insert' : config.strategy;
   let rowsFrom: number;
@@ -201,6 +211,11 @@ function planApply(dialect: Dialect, target: RelationRef, temp: RelationRef, mod
   }
   statements.push({ sql: dialect.dropRelation(temp, 'table'), purpose: 'drop temp' });
   return { statements, rowsFrom, verb, changes };
+}
+
+/** `character varying(20)` → `character varying`, `timestamp(3) without time zone` → `timestamp without time zone`. */
+function withoutModifiers(type: string): string {
+  return type.replace(/\(\s*\d+(?:\s*,\s*\d+)?\s*\)/g, '').replace(/\s+/g, ' ').trim();
 }
 
 function names(cols: ReadonlyArray<{ name: string }>): string {
