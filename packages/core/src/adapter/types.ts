@@ -211,16 +211,22 @@ export interface Introspector {
   /**
    * Views that depend on `rel` (transitively), in an order they can be recreated in, with their
    * SELECT text. For warehouses where dropping a relation drops the views on it (Postgres `DROP …
-   * CASCADE`): core recreates them after a swap, in the same transaction, so rebuilding a model never
-   * silently removes views built on it. Absent: views bind by name (DuckDB) and nothing is needed.
+   * CASCADE`): core recreates them after a swap, in the same transaction (a view this run rebuilds
+   * later is tried under a SAVEPOINT), so rebuilding a model never silently removes or breaks views
+   * built on it. Where views bind by name and survive (DuckDB), return them with `survivesSwap`.
    */
   dependentViews?(conn: Connection, rel: RelationRef): Promise<DependentView[]>;
 }
 
 export interface DependentView {
   relation: RelationRef;
-  /** The view's query, as the warehouse prints it. */
+  /** The view's query, as the warehouse prints it (unused when `survivesSwap`). */
   selectSql: string;
+  /**
+   * The view binds to its relations by name and outlives the swap (DuckDB): core does not recreate
+   * it but checks, inside the transaction, that it still works on the new relation.
+   */
+  survivesSwap?: boolean | undefined;
 }
 
 /** Target settings as read from profiles.yml (after env_var rendering). */

@@ -14,7 +14,7 @@ import type { Project } from '../project/load-project.js';
 import type { TemplateEngine } from '../template/engine.js';
 import { projectFingerprint } from './compile-cache.js';
 
-const FORMAT = 2;
+const FORMAT = 3;
 
 interface Snapshot {
   format: number;

@@ -6,7 +6,7 @@ import { buildRunResults, writeRunResults } from '../artifacts/run-results.js';
 import { Compiler, writeCompiledFiles, type CompiledModel } from '../compile/compile-project.js';
 import type { TemplateContext } from '../compile/base-context.js';
 import { jinjaFunction } from '../template/engine.js';
-import type { Adapter } from '../adapter/types.js';
+import type { Adapter, Connection } from '../adapter/types.js';
 import type { BodyCacheEntry } from '../compile/compile-project.js';
 import type { GraphNode, SqlNode } from '../parse/nodes.js';
 import type { ParsedProject } from '../parse/parse-project.js';
@@ -98,7 +98,6 @@ export async function executeNodes(project: Project, parsed: ParsedProject, orde
   try {
     // What already exists, per schema: listed once up front.
     const listed = new Set<string>();
-    const schemasMade = new Set<string>();
     await session.pool.withConnection(async (conn) => {
       for (const id of order) {
         const rel = parsed.nodes.get(id)!.relation;
@@ -109,14 +108,27 @@ export async function executeNodes(project: Project, parsed: ParsedProject, orde
         for (const r of await session.introspector.listRelations(conn, rel.schema, rel.database)) relations.set(r.schema, r.identifier, r.kind);
       }
     });
-    // Schemas are created one at a time (concurrent CREATE SCHEMA can conflict in DuckDB).
-    let schemaLock: Promise<void> = Promise.resolve();
-    const ensureSchema = (conn: import('../adapter/types.js').Connection) => (schema: string, database?: string) => {
+    // Schemas are created one at a time (concurrent CREATE SCHEMA can conflict in DuckDB), each once
+    // per run. A failure fails the nodes waiting for that schema only; the next node to need it retries.
+    const schemas = new Map<string, Promise<void>>();
+    let schemaLock: Promise<unknown> = Promise.resolve();
+    const ensureSchema = (conn: Connection) => (schema: string, database?: string) => {
       const key = `${database ?? ''}.${schema}`;
-      if (schemasMade.has(key)) return schemaLock;
-      schemasMade.add(key);
-      schemaLock = schemaLock.then(() => conn.execute(dialect.createSchema(schema, database)).then(() => undefined));
-      return schemaLock;
+      let made = schemas.get(key);
+      if (!made) {
+        const creating = schemaLock.then(() => createSchema(conn, schema, database));
+        schemaLock = creating.catch(() => undefined);
+        creating.catch(() => schemas.get(key) === creating && schemas.delete(key));
+        schemas.set(key, (made = creating));
+      }
+      return made;
+    };
+    // `IF NOT EXISTS` is not atomic across sessions: when another run creates the schema at the same
+    // moment, Postgres fails one with a unique violation (23505) though the schema then exists. Retried
+    // once; a real failure (e.g. permission denied) fails again and is reported.
+    const createSchema = async (conn: Connection, schema: string, database?: string) => {
+      const sql = dialect.createSchema(schema, database);
+      await conn.execute(sql).catch(() => conn.execute(sql));
     };
 
     const nodeOf = (id: string) => parsed.nodes.get(id)!;

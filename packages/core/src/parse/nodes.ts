@@ -1,5 +1,6 @@
 // Parsed resources: plain data, the input to graph building, selection and compilation.
 import type { RelationRef } from '../adapter/types.js';
+import type { SourceFreshness } from './source-freshness.js';
 
 export type ResourceType = 'model' | 'source' | 'seed' | 'snapshot' | 'test' | 'unit_test' | 'analysis';
 
@@ -133,8 +134,10 @@ export interface SourceNode extends NodeBase {
   sourceDescription: string;
   /** Table name in the warehouse (`identifier:` or the table name). */
   identifier: string;
+  /** Column or SQL expression whose max is the time the newest row was loaded (`source freshness`). */
   loadedAtField?: string | undefined;
-  freshness?: unknown;
+  /** Thresholds merged from project, source and table; null: `freshness: null`; undefined: none set. */
+  freshness?: SourceFreshness | null | undefined;
 }
 
 export type GraphNode = ModelNode | SourceNode | SeedNode | SnapshotNode | TestNode | UnitTestNode;

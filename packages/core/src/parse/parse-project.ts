@@ -21,6 +21,7 @@ import type { ParseKindContext } from './kind-context.js';
 import { parseSeeds } from './seed.js';
 import { parseSnapshots } from './snapshot.js';
 import { genericTestFiles, parseDataTests } from './data-test.js';
+import { mergeFreshness, readFreshnessLayer, resolveFreshness, type FreshnessLayer } from './source-freshness.js';
 import type { ProjectFile } from '../project/files.js';
 
 export interface ParsedProject {
@@ -207,6 +208,22 @@ export async function parseProject(project: Project, options: ParseOptions = {})
 
   // Sources.
   const sourcesByKey = new Map<string, SourceNode>();
+  // `sources: +freshness` in the project file: read (and warned about) once per distinct value.
+  const projectLayers = new Map<unknown, FreshnessLayer | null | undefined>();
+  const projectFreshness = (value: unknown) => {
+    if (!projectLayers.has(value)) {
+      const at = { file: project.projectFile, ...yamlPosition(project.projectYaml, ['sources']) };
+      const layer = readFreshnessLayer(value, {
+        diagnostics: d,
+        locate: () => at,
+        fail: (k, message, hint) => {
+          throw new TsdbtError('config', `sources: +freshness${k.length ? `.${k.join('.')}` : ''}: ${message}`, { location: at, hint });
+        },
+      });
+      projectLayers.set(value, layer);
+    }
+    return projectLayers.get(value);
+  };
   for (const s of sourceDefs) {
     const dirs = path.posix.dirname(s.file).split('/').slice(1).filter((x) => x !== '.' && x !== '');
     const folderCfg = folderConfigFor(project.config.folderConfig.sources, [projectName, s.sourceName, s.name]);
@@ -227,8 +244,8 @@ export async function parseProject(project: Project, options: ParseOptions = {})
       sourceName: s.sourceName,
       sourceDescription: s.sourceDescription,
       identifier: s.identifier,
-      loadedAtField: s.loadedAtField,
-      freshness: s.freshness,
+      loadedAtField: s.loadedAtField ?? (typeof folderCfg.loaded_at_field === 'string' ? folderCfg.loaded_at_field : undefined),
+      freshness: resolveFreshness(mergeFreshness([projectFreshness(folderCfg.freshness), s.freshness])),
       relation: { database: s.database ?? project.target.config.database, schema: s.schema ?? s.sourceName, identifier: s.identifier },
     };
     if (sourcesByKey.has(`${s.sourceName}.${s.name}`)) {

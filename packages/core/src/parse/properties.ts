@@ -7,6 +7,7 @@ import { parseYamlFile, yamlPosition, type YamlFile } from '../project/yaml-file
 import { DEFERRED_KEYS, renderYamlValue, type YamlRenderContext } from '../project/yaml-render.js';
 import { mergeConfig, validateConfigKeys, type RawConfig } from './config.js';
 import type { ColumnInfo, SourcePosition } from './nodes.js';
+import { mergeFreshness, readFreshnessLayer, type FreshnessLayer } from './source-freshness.js';
 
 export interface NodePatch {
   name: string;
@@ -35,7 +36,8 @@ export interface SourceTableDef {
   columns: Record<string, ColumnInfo>;
   config: RawConfig;
   loadedAtField?: string | undefined;
-  freshness?: unknown;
+  /** Source and table levels merged; the project level (`sources: +freshness`) is merged in at parse. */
+  freshness?: FreshnessLayer | null | undefined;
   tests: unknown[];
   columnTests: Record<string, unknown[]>;
   file: string;
@@ -134,6 +136,18 @@ export function parsePropertiesFile(file: ProjectFile, d: Diagnostics, cached?: 
     if (!isObj(src) || typeof src.name !== 'string') fail(y, ['sources', i], 'each source needs a `name:`');
     d.unknownKeys(Object.keys(src), SOURCE_PROPERTY_KEYS, 'source property', (k) => ({ file: y.file, ...yamlPosition(y, ['sources', i, k]) }));
     const srcConfig = nodeConfig(y, src, ['sources', i], d);
+    // freshness / loaded_at_field: as properties (dbt < 1.9) or under config: (dbt ≥ 1.9/1.10), config winning.
+    const freshnessAt = (entry: Obj, path: Array<string | number>) => {
+      const cfg = isObj(entry.config) ? entry.config : {};
+      const read = (value: unknown, at: Array<string | number>) =>
+        readFreshnessLayer(value, { diagnostics: d, locate: (k) => ({ file: y.file, ...yamlPosition(y, [...at, ...k]) }), fail: (k, message, hint) => fail(y, [...at, ...k], message, hint) });
+      return [read(entry.freshness, [...path, 'freshness']), read(cfg.freshness, [...path, 'config', 'freshness'])];
+    };
+    const loadedAt = (entry: Obj) => {
+      const cfg = isObj(entry.config) ? entry.config : {};
+      return typeof cfg.loaded_at_field === 'string' ? cfg.loaded_at_field : typeof entry.loaded_at_field === 'string' ? entry.loaded_at_field : undefined;
+    };
+    const srcFreshness = freshnessAt(src, ['sources', i]);
     list(y, src.tables, ['sources', i, 'tables']).forEach((t, j) => {
       if (!isObj(t) || typeof t.name !== 'string') fail(y, ['sources', i, 'tables', j], 'each source table needs a `name:`');
       d.unknownKeys(Object.keys(t), SOURCE_TABLE_PROPERTY_KEYS, 'source table property', (k) => ({ file: y.file, ...yamlPosition(y, ['sources', i, 'tables', j, k]) }));
@@ -148,8 +162,8 @@ export function parsePropertiesFile(file: ProjectFile, d: Diagnostics, cached?: 
         database: typeof src.database === 'string' ? src.database : undefined,
         columns,
         config: mergeConfig(srcConfig, nodeConfig(y, t, ["sources", i, "tables", j], d)),
-        loadedAtField: typeof t.loaded_at_field === 'string' ? t.loaded_at_field : typeof src.loaded_at_field === 'string' ? src.loaded_at_field : undefined,
-        freshness: t.freshness !== undefined ? t.freshness : src.freshness,
+        loadedAtField: loadedAt(t) ?? loadedAt(src),
+        freshness: mergeFreshness([...srcFreshness, ...freshnessAt(t, ['sources', i, 'tables', j])]),
         tests: [...list(y, t.tests, ['sources', i, 'tables', j, 'tests']), ...list(y, t.data_tests, ['sources', i, 'tables', j, 'data_tests'])],
         columnTests,
         file: y.file,
