@@ -2,17 +2,12 @@
 // relation (Postgres `DROP … CASCADE`), they are recreated in the swap's transaction; where they
 // survive by name (DuckDB), they are checked to still work before the transaction commits.
 import type { Connection, Dialect, DependentView, Introspector, RelationKind, RelationRef } from '../adapter/types.js';
+import type { NodeRunContext } from './node-handler.js';
 
 /** Views that depend on `rel` (transitively), in recreation order; empty when nothing depends on it. */
 export async function findDependentViews(conn: Connection, introspector: Introspector, rel: RelationRef, existing: RelationKind | undefined): Promise<DependentView[]> {
   if (!existing || !introspector.dependentViews) return [];
   return introspector.dependentViews(conn, rel);
-}
-
-/** CREATE VIEW statements to run after the old relation is dropped; empty when nothing depends on it. */
-export async function recreateDependentViews(conn: Connection, dialect: Dialect, introspector: Introspector, rel: RelationRef, existing: RelationKind | undefined): Promise<string[]> {
-  const views = await findDependentViews(conn, introspector, rel, existing);
-  return views.map((v) => dialect.createView(v.relation, v.selectSql));
 }
 
 export interface RecreateOptions {
@@ -61,4 +56,22 @@ export async function recreateViews(conn: Connection, dialect: Dialect, rel: Rel
     }
   }
   return dropped;
+}
+
+/** Whether a relation is that of a model this run builds after `uniqueId` (selected and downstream of it). */
+export function modelsBuiltAfter(ctx: NodeRunContext, uniqueId: string): (rel: RelationRef) => boolean {
+  const key = (r: RelationRef) => `${r.schema}\u0000${r.identifier}`;
+  const later = new Set<string>();
+  const seen = new Set<string>([uniqueId]);
+  const queue = [uniqueId];
+  while (queue.length > 0) {
+    for (const next of ctx.parsed.graph.outNeighbors(queue.pop()!)) {
+      if (seen.has(next)) continue;
+      seen.add(next);
+      queue.push(next);
+      const n = ctx.parsed.nodes.get(next);
+      if (n?.resourceType === 'model' && n.relation && ctx.selected.has(next)) later.add(key(n.relation));
+    }
+  }
+  return (rel) => later.has(key(rel));
 }

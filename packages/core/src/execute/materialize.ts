@@ -7,7 +7,7 @@ import { planIncrementalRebuild, shouldFullRefresh } from '../plan/materializati
 import { BACKUP_SUFFIX, TEMP_SUFFIX, withSuffix, type MaterializationPlan } from '../plan/plan.js';
 import { materializeIncremental } from './materialize-incremental.js';
 import type { NodeRunContext } from './node-handler.js';
-import { findDependentViews, recreateViews } from './dependent-views.js';
+import { findDependentViews, modelsBuiltAfter, recreateViews } from './dependent-views.js';
 import { runStatements } from './session.js';
 
 /** What exists in the warehouse, by `schema.identifier` (lower-cased where the engine folds case). */
@@ -74,22 +74,4 @@ export async function materialize(conn: Connection, dialect: Dialect, model: Com
   cache.set(rel.schema, withSuffix(rel, BACKUP_SUFFIX).identifier, undefined);
   const rows = plan.rowsFrom !== undefined && plan.resultKind === 'table' ? counts[plan.rowsFrom] : undefined;
   return { rows };
-}
-
-/** Whether a relation is that of a model this run builds after `uniqueId` (selected and downstream of it). */
-function modelsBuiltAfter(ctx: NodeRunContext, uniqueId: string): (rel: RelationRef) => boolean {
-  const key = (r: RelationRef) => `${r.schema}\u0000${r.identifier}`;
-  const later = new Set<string>();
-  const seen = new Set<string>([uniqueId]);
-  const queue = [uniqueId];
-  while (queue.length > 0) {
-    for (const next of ctx.parsed.graph.outNeighbors(queue.pop()!)) {
-      if (seen.has(next)) continue;
-      seen.add(next);
-      queue.push(next);
-      const n = ctx.parsed.nodes.get(next);
-      if (n?.resourceType === 'model' && n.relation && ctx.selected.has(next)) later.add(key(n.relation));
-    }
-  }
-  return (rel) => later.has(key(rel));
 }

@@ -8,7 +8,7 @@ import type { SeedNode } from '../parse/nodes.js';
 import { planSeed, seedFullRefresh, seedLoadPath, type SeedPlan, type SeedStep } from '../plan/materializations/seed.js';
 import { BACKUP_SUFFIX, TEMP_SUFFIX, withSuffix } from '../plan/plan.js';
 import type { NodeHandler, NodeOutcome, NodeRunContext } from './node-handler.js';
-import { recreateDependentViews } from './dependent-views.js';
+import { findDependentViews, modelsBuiltAfter, recreateViews } from './dependent-views.js';
 import { findCsvProblem, readCsvHeader } from './seed-csv.js';
 
 /** Rows looked at before a whole-column check: most text columns are settled by these. */
@@ -77,12 +77,12 @@ export const runSeed: NodeHandler = async (node, ctx) => {
   let rows: number | undefined;
   try {
     try {
-      rows = await runSeedPlan(ctx, seedPlan, file, settings, header, rel);
+      rows = await runSeedPlan(ctx, seedPlan, file, settings, header, rel, seed.uniqueId);
     } catch (e) {
       // Types guessed from a sample that a later row does not fit: infer from every row instead.
       if (!(e instanceof LoadError) || !ctx.dialect.explainCsvError?.(e.message)?.sampledTypeMismatch) throw e;
       seedPlan = plan(true);
-      rows = await runSeedPlan(ctx, seedPlan, file, settings, header, rel);
+      rows = await runSeedPlan(ctx, seedPlan, file, settings, header, rel, seed.uniqueId);
     }
   } catch (e) {
     return fail(describeFailure(e, ctx, seed, file, settings.delimiter));
@@ -97,15 +97,15 @@ export const runSeed: NodeHandler = async (node, ctx) => {
 /** An error while rows were being read from the file (as opposed to DDL around it). */
 class LoadError extends Error {}
 
-async function runSeedPlan(ctx: NodeRunContext, plan: SeedPlan, file: string, settings: SeedSettings, header: readonly string[], rel: RelationRef): Promise<number | undefined> {
+async function runSeedPlan(ctx: NodeRunContext, plan: SeedPlan, file: string, settings: SeedSettings, header: readonly string[], rel: RelationRef, uniqueId: string): Promise<number | undefined> {
   const { conn, dialect } = ctx;
   const transactional = dialect.capabilities.transactionalDdl;
   let rows: number | undefined;
-  const recreate = plan.mode === 'create' ? await recreateDependentViews(conn, dialect, ctx.introspector, rel, ctx.relations.get(rel)) : [];
-  const steps: SeedStep[] = [...plan.steps, ...recreate.map((sql): SeedStep => ({ kind: 'sql', sql, purpose: 'recreate dependent view' }))];
+  // A rebuild swaps the table: views on it are recreated (or checked) before the commit.
+  const views = plan.mode === 'create' ? await findDependentViews(conn, ctx.introspector, rel, ctx.relations.get(rel)) : [];
   if (transactional) await conn.begin();
   try {
-    for (const [i, step] of steps.entries()) {
+    for (const [i, step] of plan.steps.entries()) {
       const loads = i === plan.rowsFrom;
       try {
         if (step.kind === 'sql') {
@@ -119,6 +119,10 @@ async function runSeedPlan(ctx: NodeRunContext, plan: SeedPlan, file: string, se
       } catch (e) {
         throw loads ? new LoadError((e as Error).message, { cause: e }) : e;
       }
+    }
+    if (views.length > 0) {
+      const dropped = await recreateViews(conn, dialect, rel, views, { transactional, builtLater: modelsBuiltAfter(ctx, uniqueId) });
+      for (const v of dropped) ctx.relations.set(v.schema, v.identifier, undefined);
     }
     if (transactional) await conn.commit();
   } catch (e) {
