@@ -4,6 +4,7 @@ import { TSDBT_VERSION } from '@tsdbt/core';
 import { commandEnv, EXIT_USAGE, type GlobalFlags } from './context.js';
 import { compileCommand, parseCommand } from './commands/compile.js';
 import { docsGenerateCommand, docsLineageCommand, docsServeCommand } from './commands/docs.js';
+import { sourceFreshnessCommand } from './commands/freshness.js';
 import { lsCommand } from './commands/ls.js';
 import { cleanCommand, debugCommand, initCommand } from './commands/misc.js';
 import { runCommand } from './commands/run.js';
@@ -63,7 +64,14 @@ export async function main(argv: readonly string[], io: Output = { out: (l) => c
     .option('-s, --select <model>', 'one model')
     .option('--inline <sql>', 'SQL (with Jinja) to run')
     .option('--limit <n>', 'rows to show (-1 for all)', '5')
+    .addOption(new Option('-o, --output <format>', 'table, or csv/json on stdout alone (logs go to stderr)').choices(['table', 'csv', 'json']).default('table'))
     .action(async (flags, cmd: Command) => void (exit = await showCommand(env(cmd), flags)));
+  const freshness = (cmd: Command) =>
+    selectionOptions(cmd.description('check how recently source tables were loaded (warn_after/error_after); writes target/sources.json'))
+      .option('-o, --output <path>', 'where to write sources.json (default target/sources.json)')
+      .action(async (flags, c: Command) => void (exit = await sourceFreshnessCommand(env(c), flags)));
+  freshness(program.command('source').description('commands on sources').command('freshness'));
+  freshness(program.command('freshness'));
   program.command('debug').description('show the configuration and test the connection').action(async (_f, cmd: Command) => void (exit = await debugCommand(env(cmd))));
   program
     .command('init <dir>')

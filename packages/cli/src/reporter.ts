@@ -1,6 +1,7 @@
 // Terminal rendering of core's event stream: text (with a live progress line on a TTY) or JSON lines.
+import path from 'node:path';
 import pc from 'picocolors';
-import type { Diagnostic, NodeResult, RunEvent } from '@tsdbt/core';
+import type { Diagnostic, NodeResult, RunEvent, SourceFreshnessResult } from '@tsdbt/core';
 
 export interface Output {
   out: (line: string) => void;
@@ -51,6 +52,8 @@ export function createReporter(format: 'text' | 'json', useColor: boolean, io: O
   };
   const status = (r: NodeResult) =>
     r.status === 'success' ? c.green('OK   ') : r.status === 'pass' ? c.green('PASS ') : r.status === 'warn' ? c.yellow('WARN ') : r.status === 'fail' ? c.red('FAIL ') : r.status === 'error' ? c.red('ERROR') : c.yellow('SKIP ');
+  const freshnessStatus = (r: SourceFreshnessResult) =>
+    r.status === 'pass' ? c.green('PASS') : r.status === 'warn' ? c.yellow('WARN') : r.status === 'error' ? c.red('ERROR STALE') : c.red('ERROR');
   const diag = (d: Diagnostic) => {
     const where = d.location ? `${d.location.file}${d.location.line ? `:${d.location.line}` : ''}${d.location.column ? `:${d.location.column}` : ''}: ` : '';
     return `${c.yellow('warning')} ${where}${d.message}${d.hint ? `\n  ${c.dim(d.hint)}` : ''}`;
@@ -100,6 +103,46 @@ export function createReporter(format: 'text' | 'json', useColor: boolean, io: O
           const time = r.status === 'skipped' ? '' : c.dim(` ${r.executionTime.toFixed(2)}s`);
           const what = r.status === 'skipped' ? c.dim(r.message) : `${r.materialization.padEnd(9)} ${r.relationName ?? r.name}`;
           print(`  ${n} of ${e.total} ${status(r)} ${r.status === 'skipped' ? `${r.name} ${what}` : what}${rows}${time}`);
+          break;
+        }
+        case 'freshness_started':
+          total = e.total;
+          finished = 0;
+          if (e.total === 0) print(`Nothing to check: no selected source table has freshness (warn_after/error_after) and a loaded_at_field`);
+          else print(`Checking freshness of ${plural(e.total, 'source table')} on target ${c.bold(e.target)} (${e.adapter}) with ${plural(e.threads, 'thread')}`);
+          break;
+        case 'freshness_table_started':
+          running.add(`${e.sourceName}.${e.tableName}`);
+          drawProgress();
+          break;
+        case 'freshness_checked': {
+          const r = e.result;
+          running.delete(`${r.sourceName}.${r.tableName}`);
+          finished++;
+          const n = String(e.index).padStart(String(e.total).length);
+          const detail = r.status === 'runtime error' ? c.red((r.message ?? '').split('\n')[0]!) : r.message ?? '';
+          print(`  ${n} of ${e.total} ${freshnessStatus(r)} freshness of ${r.sourceName}.${r.tableName} ${c.dim('…')} ${detail}${c.dim(` ${r.executionTime.toFixed(2)}s`)}`);
+          break;
+        }
+        case 'freshness_finished': {
+          running.clear();
+          clearProgress();
+          progress = '';
+          for (const r of e.results.filter((x) => x.status === 'runtime error')) {
+            io.out('');
+            io.out(`${c.red('Failed')} freshness of ${c.bold(`${r.sourceName}.${r.tableName}`)} (${r.originalFilePath})`);
+            for (const line of (r.message ?? '').split('\n')) io.out(`  ${line}`);
+            if (r.sql) for (const line of r.sql.split('\n')) io.out(c.dim(`  ${line}`));
+          }
+          if (e.results.length === 0) break;
+          io.out('');
+          const count = (s: string) => e.results.filter((r) => r.status === s).length;
+          const summary = `Finished ${plural(e.results.length, 'freshness check')} in ${e.elapsedSeconds.toFixed(2)}s: ${count('pass')} pass, ${count('warn')} warn, ${count('error')} error, ${count('runtime error')} runtime error`;
+          io.out(e.ok ? (count('warn') ? c.yellow(summary) : c.green(summary)) : c.red(summary));
+          if (e.path) {
+            const rel = path.relative(process.cwd(), e.path);
+            io.out(c.dim(`Wrote ${rel && !rel.startsWith('..') && !path.isAbsolute(rel) ? rel : e.path}`));
+          }
           break;
         }
         case 'run_finished': {

@@ -8,3 +8,18 @@ export function formatTable(columns: readonly string[], rows: readonly Record<st
   const sep = `|${widths.map((w) => '-'.repeat(w + 2)).join('|')}|`;
   return [line([...columns]), sep, ...body.map(line)].join('\n');
 }
+
+/** RFC 4180 CSV with a header line: fields with a comma, quote or line break are quoted (quotes doubled); NULL is an empty field, an empty string `""`. Lines end with LF. */
+export function formatCsv(columns: readonly string[], rows: readonly Record<string, unknown>[]): string {
+  const field = (v: unknown): string => {
+    if (v === null || v === undefined) return '';
+    const s = typeof v === 'object' ? JSON.stringify(v) : String(v);
+    return s === '' || /[",\r\n]/.test(s) ? `"${s.replaceAll('"', '""')}"` : s;
+  };
+  return [columns.map(field).join(','), ...rows.map((r) => columns.map((c) => field(r[c])).join(','))].join('\n');
+}
+
+/** dbt's `show --output json`: `{"node": <name>, "show": [rows]}`, pretty-printed. */
+export function formatShowJson(node: string, rows: readonly Record<string, unknown>[]): string {
+  return JSON.stringify({ node, show: rows }, null, 2);
+}

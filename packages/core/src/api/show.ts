@@ -14,14 +14,18 @@ export interface ShowOptions extends CommonOptions {
   select?: string | undefined;
   /** SQL with Jinja, compiled like a model. */
   inline?: string | undefined;
-  /** Default 5, as in dbt. */
+  /** Default 5, as in dbt; -1 (any negative): every row. */
   limit?: number | undefined;
 }
 
 export interface ShowResult {
+  /** The model's name, or `inline_query` (dbt's `node` in `show --output json`). */
+  name: string;
   columns: ColumnMeta[];
   rows: Record<string, unknown>[];
   compiledSql: string;
+  /** True when the query has more rows than `limit` (one more row is fetched to know). */
+  truncated: boolean;
 }
 
 export async function show(project: Project, options: ShowOptions): Promise<ShowResult> {
@@ -65,10 +69,11 @@ export async function show(project: Project, options: ShowOptions): Promise<Show
     const compiler = new Compiler(parsed, session.dialect);
     const compiled = compiler.compile(node);
     const limit = options.limit ?? 5;
-    const sql = limit < 0 ? compiled.compiledSql : session.dialect.limitQuery(compiled.compiledSql, limit);
+    const sql = limit < 0 ? compiled.compiledSql : session.dialect.limitQuery(compiled.compiledSql, limit + 1);
     try {
       const res = await session.pool.withConnection((conn) => conn.execute(sql));
-      return { columns: res.columns, rows: res.rows, compiledSql: compiled.compiledSql };
+      const truncated = limit >= 0 && res.rows.length > limit;
+      return { name: node.name, columns: res.columns, rows: truncated ? res.rows.slice(0, limit) : res.rows, compiledSql: compiled.compiledSql, truncated };
     } catch (e) {
       throw new TsdbtError('database', redact(project, (e as Error).message), { location: { file: node.originalFilePath } });
     }

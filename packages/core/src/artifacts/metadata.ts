@@ -20,7 +20,7 @@ export function newInvocationId(): string {
   return randomUUID();
 }
 
-export function metadata(kind: 'manifest' | 'run-results' | 'catalog', version: number, dbtVersion: string, project: string, adapterType: string, invocationId: string): ArtifactMetadata {
+export function metadata(kind: 'manifest' | 'run-results' | 'catalog' | 'sources', version: number, dbtVersion: string, project: string, adapterType: string, invocationId: string): ArtifactMetadata {
   return {
     tsdbt_schema_version: `https://tsdbt.dev/schemas/${kind}/v${version}.json`,
     dbt_schema_version: `https://schemas.getdbt.com/dbt/${kind}/${dbtVersion}.json`,

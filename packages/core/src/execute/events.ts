@@ -1,5 +1,6 @@
 // Progress as an event stream: the CLI, a JSON log and library users each render it their own way.
 import type { Diagnostic } from '../project/diagnostics.js';
+import type { SourceFreshnessResult } from './source-freshness.js';
 
 /** dbt's statuses: models, seeds, snapshots succeed or error; tests pass, warn or fail. */
 export type NodeStatus = 'success' | 'error' | 'skipped' | 'pass' | 'warn' | 'fail';
@@ -32,6 +33,11 @@ export type RunEvent =
   | { type: 'node_started'; uniqueId: string; name: string; materialization: string; relationName?: string | undefined; index: number; total: number }
   | { type: 'node_finished'; result: NodeResult; index: number; total: number }
   | { type: 'run_finished'; results: NodeResult[]; elapsedSeconds: number; success: boolean }
-  | { type: 'log'; level: 'info' | 'debug' | 'warn'; message: string };
+  | { type: 'log'; level: 'info' | 'debug' | 'warn'; message: string }
+  // source freshness
+  | { type: 'freshness_started'; total: number; threads: number; target: string; adapter: string; sources: number }
+  | { type: 'freshness_table_started'; uniqueId: string; sourceName: string; tableName: string; index: number; total: number }
+  | { type: 'freshness_checked'; result: SourceFreshnessResult; index: number; total: number }
+  | { type: 'freshness_finished'; results: SourceFreshnessResult[]; elapsedSeconds: number; ok: boolean; path?: string | undefined };
 
 export type EventHandler = (event: RunEvent) => void;

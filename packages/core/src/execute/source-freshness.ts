@@ -88,7 +88,7 @@ export function freshnessStatus(criteria: FreshnessCriteria, ageSeconds: number)
   return exceeded(criteria.errorAfter, ageSeconds) ? 'error' : exceeded(criteria.warnAfter, ageSeconds) ? 'warn' : 'pass';
 }
 
-/** `2d 3h`, `4h 12m`, `7m 5s`, `42s`. */
+/** `2d 3h`, `4h 12m`, `7m`, `42s`. */
 export function formatAge(seconds: number): string {
   const s = Math.max(0, Math.floor(seconds));
   const d = Math.floor(s / 86400);
@@ -96,7 +96,7 @@ export function formatAge(seconds: number): string {
   const m = Math.floor((s % 3600) / 60);
   if (d > 0) return `${d}d${h ? ` ${h}h` : ''}`;
   if (h > 0) return `${h}h${m ? ` ${m}m` : ''}`;
-  if (m > 0) return `${m}m${s % 60 ? ` ${s % 60}s` : ''}`;
+  if (m > 0) return `${m}m`;
   return `${s}s`;
 }
 
