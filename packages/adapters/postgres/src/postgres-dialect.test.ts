@@ -84,3 +84,13 @@ describe('merge and delete+insert', () => {
     expect((await client.query(`select k1 from ${d.relationName(target)}`)).rows).toEqual([{ k1: 2 }]);
   });
 });
+
+describe('key matching', () => {
+  it('is hashable and NULL-safe (arrays), or plain `=` when core found no NULL among the new keys', () => {
+    const t = { schema: 's', identifier: 't' };
+    const src = { schema: 's', identifier: 'src' };
+    expect(d.deleteMatching(t, src, { uniqueKey: ['id'] })).toContain('(ARRAY[DBT_INTERNAL_SOURCE."id"] = ARRAY[DBT_INTERNAL_DEST."id"])');
+    expect(d.deleteMatching(t, src, { uniqueKey: ['id'], nullFreeSourceKeys: true })).toContain('(DBT_INTERNAL_SOURCE."id" = DBT_INTERNAL_DEST."id")');
+    expect(d.merge(t, src, { uniqueKey: ['id'], columns: ['id', 'v'], updateColumns: ['v'], nullFreeSourceKeys: true })).toContain('ON (DBT_INTERNAL_SOURCE."id" = DBT_INTERNAL_DEST."id")');
+  });
+});

@@ -54,8 +54,12 @@ export class PostgresDialect extends SqlDialect {
    * by nested loop (every new row against every table row); one-element arrays compare with the
    * element type's equality and treat two NULLs as equal. Both sides' key types must match.
    */
-  protected override matchCondition(uniqueKey: readonly string[], predicates: readonly string[] = []): string {
-    const keys = uniqueKey.map((k) => `ARRAY[${MERGE_SOURCE}.${this.quoteIdentifier(k)}] = ARRAY[${MERGE_DEST}.${this.quoteIdentifier(k)}]`);
+  protected override matchCondition(uniqueKey: readonly string[], predicates: readonly string[] = [], nullFreeSourceKeys = false): string {
+    // Without NULLs among the new rows' keys, `=` is exact and cheapest (no array per row).
+    const keys = uniqueKey.map((k) => {
+      const [src, dest] = [`${MERGE_SOURCE}.${this.quoteIdentifier(k)}`, `${MERGE_DEST}.${this.quoteIdentifier(k)}`];
+      return nullFreeSourceKeys ? `${src} = ${dest}` : `ARRAY[${src}] = ARRAY[${dest}]`;
+    });
     return [...(keys.length > 0 ? keys : ['FALSE']), ...predicates].map((p) => `(${p})`).join(' AND ');
   }
 

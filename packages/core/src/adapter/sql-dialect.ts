@@ -69,13 +69,13 @@ export abstract class SqlDialect implements Dialect {
     return [
       `DELETE FROM ${this.relationName(target)} AS ${MERGE_DEST}`,
       `USING ${this.relationName(source)} AS ${MERGE_SOURCE}`,
-      `WHERE ${this.matchCondition(options.uniqueKey, options.predicates)}`,
+      `WHERE ${this.matchCondition(options.uniqueKey, options.predicates, options.nullFreeSourceKeys)}`,
     ].join('\n');
   }
 
   /** SQL:2008 MERGE; the SET list names target columns unqualified (Postgres requires it). */
   merge(target: RelationRef, source: RelationRef, options: MergeOptions): string {
-    const lines = [`MERGE INTO ${this.relationName(target)} AS ${MERGE_DEST}`, `USING ${this.relationName(source)} AS ${MERGE_SOURCE}`, `ON ${this.matchCondition(options.uniqueKey, options.predicates)}`];
+    const lines = [`MERGE INTO ${this.relationName(target)} AS ${MERGE_DEST}`, `USING ${this.relationName(source)} AS ${MERGE_SOURCE}`, `ON ${this.matchCondition(options.uniqueKey, options.predicates, options.nullFreeSourceKeys)}`];
     if (options.uniqueKey.length > 0 && options.updateColumns.length > 0) {
       const sets = options.updateColumns.map((c) => `${this.quoteIdentifier(c)} = ${MERGE_SOURCE}.${this.quoteIdentifier(c)}`);
       lines.push(`WHEN MATCHED THEN UPDATE SET ${sets.join(', ')}`);
@@ -103,8 +103,11 @@ export abstract class SqlDialect implements Dialect {
     return columns.map((c) => this.quoteIdentifier(c)).join(', ');
   }
 
-  /** `(key equal, NULL-safe) AND (predicate) …`; no key matches nothing (`FALSE`), as in dbt. */
-  protected matchCondition(uniqueKey: readonly string[], predicates: readonly string[] = []): string {
+  /**
+   * `(key equal, NULL-safe) AND (predicate) …`; no key matches nothing (`FALSE`), as in dbt. With
+   * `nullFreeSourceKeys`, plain `=` is exact; this default keeps `IS NOT DISTINCT FROM` regardless.
+   */
+  protected matchCondition(uniqueKey: readonly string[], predicates: readonly string[] = [], _nullFreeSourceKeys = false): string {
     const keys = uniqueKey.map((k) => `${MERGE_SOURCE}.${this.quoteIdentifier(k)} IS NOT DISTINCT FROM ${MERGE_DEST}.${this.quoteIdentifier(k)}`);
     return [...(keys.length > 0 ? keys : ['FALSE']), ...predicates].map((p) => `(${p})`).join(' AND ');
   }

@@ -4,6 +4,7 @@
 import type { CompiledModel } from '../compile/compile-project.js';
 import { planIncremental, readIncrementalConfig } from '../plan/materializations/incremental.js';
 import type { ExistingState } from '../plan/plan.js';
+import type { ColumnMeta, RelationRef } from '../adapter/types.js';
 import type { NodeRunContext } from './node-handler.js';
 
 export async function materializeIncremental(ctx: NodeRunContext, model: CompiledModel, state: ExistingState, beforeCommit?: () => Promise<void>): Promise<{ rows: number | undefined; message: string }> {
@@ -21,7 +22,7 @@ export async function materializeIncremental(ctx: NodeRunContext, model: Compile
     for (const s of plan.build) await conn.execute(s.sql);
     // Read inside the transaction: the temp table is not visible to anyone else yet.
     const columns = { temp: await introspector.getColumns(conn, plan.temp), target: await introspector.getColumns(conn, target) };
-    const apply = plan.apply(columns);
+    const apply = plan.apply({ ...columns, nullFreeKeys: await keysAreNullFree(ctx, plan.temp, columns.temp, config.uniqueKey) });
     for (const [i, s] of apply.statements.entries()) {
       const { rowsAffected } = await conn.execute(s.sql);
       if (i === apply.rowsFrom) rows = rowsAffected;
@@ -36,4 +37,14 @@ export async function materializeIncremental(ctx: NodeRunContext, model: Compile
   for (const l of state.leftovers ?? []) ctx.relations.set(target.schema, l.identifier, undefined);
   ctx.relations.set(target.schema, plan.temp.identifier, undefined);
   return { rows, message: `${verb} ${rows ?? '?'}` };
+}
+
+/** Whether no new row has a NULL in a key column (one cheap query over the temp table). */
+async function keysAreNullFree(ctx: NodeRunContext, temp: RelationRef, tempCols: readonly ColumnMeta[], uniqueKey: readonly string[]): Promise<boolean> {
+  if (uniqueKey.length === 0) return false;
+  const names = uniqueKey.map((k) => tempCols.find((c) => c.name.toLowerCase() === k.toLowerCase())?.name);
+  if (names.some((n) => n === undefined)) return false; // planApply reports the missing key
+  const anyNull = names.map((n) => `${ctx.dialect.quoteIdentifier(n!)} IS NULL`).join(' OR ');
+  const { rows } = await ctx.conn.execute(`select count(*) as n from (select 1 from ${ctx.dialect.relationName(temp)} where ${anyNull} limit 1) as keys_with_null`);
+  return Number(Object.values(rows[0] ?? {})[0] ?? 1) === 0;
 }

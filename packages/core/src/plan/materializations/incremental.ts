@@ -114,8 +114,11 @@ export interface IncrementalRunPlan {
   temp: RelationRef;
   /** Drop leftovers of an interrupted build, then create the temp table from the model's SQL. */
   build: Statement[];
-  /** Given the columns of the temp table and the target: what to run next. Pure; throws TsdbtError. */
-  apply(columns: { temp: readonly ColumnMeta[]; target: readonly ColumnMeta[] }): IncrementalApply;
+  /**
+   * Given the columns of the temp table and the target (and whether the new rows' keys are free of
+   * NULLs, when known): what to run next. Pure; throws TsdbtError.
+   */
+  apply(columns: { temp: readonly ColumnMeta[]; target: readonly ColumnMeta[]; nullFreeKeys?: boolean | undefined }): IncrementalApply;
 }
 
 export interface IncrementalModel {
@@ -131,10 +134,10 @@ export function planIncremental(dialect: Dialect, target: RelationRef, model: In
   const temp = withSuffix(target, TEMP_SUFFIX);
   const build: Statement[] = (state.leftovers ?? []).map((l) => ({ sql: dialect.dropRelation({ ...target, identifier: l.identifier }, l.kind), purpose: 'drop leftover' }));
   build.push({ sql: dialect.createTableAs(temp, model.sql), purpose: 'create temp' });
-  return { temp, build, apply: (columns) => planApply(dialect, target, temp, model, columns.temp, columns.target) };
+  return { temp, build, apply: (columns) => planApply(dialect, target, temp, model, columns.temp, columns.target, columns.nullFreeKeys === true) };
 }
 
-function planApply(dialect: Dialect, target: RelationRef, temp: RelationRef, model: IncrementalModel, tempCols: readonly ColumnMeta[], targetCols: readonly ColumnMeta[]): IncrementalApply {
+function planApply(dialect: Dialect, target: RelationRef, temp: RelationRef, model: IncrementalModel, tempCols: readonly ColumnMeta[], targetCols: readonly ColumnMeta[], nullFreeKeys: boolean): IncrementalApply {
   const { config } = model;
   const where = dialect.relationName(target);
   const fail = (message: string, hint: string) => new TsdbtError('config', message, { location: { file: model.file }, hint });
@@ -199,12 +202,12 @@ function planApply(dialect: Dialect, target: RelationRef, temp: RelationRef, mod
   if (strategy === 'merge') {
     const updateColumns = columns.filter((c) => !keySet.has(norm(c)));
     rowsFrom = statements.length;
-    statements.push({ sql: dialect.merge(target, temp, { uniqueKey, columns, updateColumns, predicates: config.predicates }), purpose: 'merge' });
+    statements.push({ sql: dialect.merge(target, temp, { uniqueKey, columns, updateColumns, predicates: config.predicates, nullFreeSourceKeys: nullFreeKeys }), purpose: 'merge' });
     verb = 'MERGE';
   } else {
     // delete+insert without a unique_key only inserts, as in dbt.
     if (strategy === 'delete+insert' && uniqueKey.length > 0) {
-      statements.push({ sql: dialect.deleteMatching(target, temp, { uniqueKey, predicates: config.predicates }), purpose: 'delete matching' });
+      statements.push({ sql: dialect.deleteMatching(target, temp, { uniqueKey, predicates: config.predicates, nullFreeSourceKeys: nullFreeKeys }), purpose: 'delete matching' });
     }
     rowsFrom = statements.length;
     statements.push({ sql: dialect.insertInto(target, temp, columns), purpose: 'insert' });
