@@ -43,6 +43,11 @@ export interface Connection {
    * fail with its line number in the message (Postgres: `CONTEXT: COPY t, line 4`).
    */
   copyCsv?(rel: RelationRef, file: string, options: CsvCopyOptions): Promise<number>;
+  /**
+   * `copyCsv` checks `CsvCopyOptions.kinds`. Only then does core create a seed's table with the
+   * column types of a sample before copying; otherwise every inferred column is loaded as text.
+   */
+  readonly copyCsvChecksKinds?: boolean | undefined;
 }
 
 export interface Driver {
@@ -105,9 +110,13 @@ export interface Dialect {
   //  - "query" path (the engine reads local files itself, e.g. DuckDB's read_csv): `selectFromCsv`
   //    is used as `CREATE TABLE tmp AS <it>` and `INSERT INTO table <it>`; the engine infers types.
   //  - "copy" path (server warehouses, e.g. Postgres): `createTable` with every column `seedTypes.text`
-  //    (or its `column_types` entry), then `Connection.copyCsv` streams the file in.
-  // Either way, the columns still `seedTypes.text` afterwards are typed by `inferSeedKinds` (dbt's
-  // rules, over the loaded rows, first on a sample) and converted with `alterColumnType`.
+  //    (or its `column_types` entry), then `Connection.copyCsv` streams the file in. When the
+  //    connection `copyCsvChecksKinds`, core first reads the kinds of the file's first rows itself
+  //    and creates those columns typed (`seedTypes[kind]`), and copyCsv checks every value against
+  //    them (`CsvCopyOptions.kinds`); on a value that does not fit, core loads again the plain way.
+  // Either way, the columns still `seedTypes.text` afterwards and not settled by core's sample (after
+  // a typed copy, only those with no value in it) are typed by `inferSeedKinds` (dbt's rules, over
+  // the loaded rows, first on a sample) and converted with `alterColumnType`.
   // A Postgres adapter implements `seedTypes`, `inferSeedKinds`, `createTable` and
   // `Connection.copyCsv`, and no `selectFromCsv`.
   /** Warehouse type for each kind dbt infers for a seed column (DuckDB: INTEGER, DOUBLE, DATE, TIMESTAMP, BOOLEAN, VARCHAR). */
@@ -167,6 +176,16 @@ export interface CsvCopyOptions {
   header: boolean;
   /** The table's columns, in file order. */
   columns: readonly string[];
+  /**
+   * The table's columns were created typed from a sample: every non-null value of column `c` must
+   * fit `kinds[c]` by dbt's rules (`fitsSeedKind`; NULL as `copyCsv` reads it: empty, `null`, `NULL`,
+   * `Null`), checked while streaming, before the engine sees the row. On the first value that does
+   * not fit, the copy is aborted and rejects with an error whose message starts
+   * `seed sample mismatch:` and names the line (the header is line 1) and the column; the caller
+   * rolls its transaction back. Columns not named here are not checked. Only passed to a connection
+   * that `copyCsvChecksKinds`.
+   */
+  kinds?: Readonly<Record<string, SeedColumnKind>> | undefined;
 }
 
 export interface CsvErrorInfo {
@@ -183,6 +202,11 @@ export interface KeyMatchOptions {
   uniqueKey: readonly string[];
   /** Raw SQL predicates ANDed to the match condition. */
   predicates?: readonly string[] | undefined;
+  /**
+   * No source row has a NULL in a key column (core checked): plain `=` then matches exactly as the
+   * NULL-safe comparison would, and a dialect may use it (it is faster on some engines).
+   */
+  nullFreeSourceKeys?: boolean | undefined;
 }
 
 export interface MergeOptions {
@@ -193,6 +217,8 @@ export interface MergeOptions {
   /** Columns overwritten on matched rows; empty leaves matched rows alone. */
   updateColumns: readonly string[];
   predicates?: readonly string[] | undefined;
+  /** As in KeyMatchOptions. */
+  nullFreeSourceKeys?: boolean | undefined;
 }
 
 export interface RelationInfo {
