@@ -198,20 +198,20 @@ describe.each(WAREHOUSES)('%s', (kind) => {
   describe('show --output', () => {
     const INLINE = [
       "select 1 as id, 'plain' as txt, cast(1.5 as decimal(10,2)) as amount, cast(null as varchar) as note, timestamp '2024-01-02 03:04:05' as at",
-      "union all select 2, 'a,b', 2, '', timestamp '2024-01-02 03:04:05'",
-      `union all select 3, 'say "hi"' || chr(10) || 'bye', 3.25, 'x', timestamp '2024-01-02 03:04:05'`,
+      "union all select 2, 'a,b', cast(2 as decimal(10,2)), '', timestamp '2024-01-02 03:04:05'",
+      `union all select 3, 'say "hi"' || chr(10) || 'bye', cast(3.25 as decimal(10,2)), 'x', timestamp '2024-01-02 03:04:05'`,
       'order by id',
     ].join('\n');
 
     it('csv: RFC 4180 on stdout and nothing else; NULL empty, empty string quoted; limit note on stderr', () => {
       const r = tsdbt(['show', '--project-dir', dir, '--inline', INLINE, '--output', 'csv', '--limit', '-1']);
       expect(r.code, r.stderr).toBe(0);
-      expect(r.stdout).toBe(['id,txt,amount,note,at', '1,plain,1.5,,2024-01-02T03:04:05', '2,"a,b",2,"",2024-01-02T03:04:05', '3,"say ""hi""\nbye",3.25,x,2024-01-02T03:04:05', ''].join('\n'));
+      expect(r.stdout).toBe(['id,txt,amount,note,at', '1,plain,1.50,,2024-01-02T03:04:05', '2,"a,b",2.00,"",2024-01-02T03:04:05', '3,"say ""hi""\nbye",3.25,x,2024-01-02T03:04:05', ''].join('\n'));
       expect(r.stderr).not.toMatch(/more rows/);
 
       const cut = tsdbt(['show', '--project-dir', dir, '--inline', INLINE, '--output', 'csv', '--limit', '2']);
       expect(cut.code).toBe(0);
-      expect(cut.stdout).toBe('id,txt,amount,note,at\n1,plain,1.5,,2024-01-02T03:04:05\n2,"a,b",2,"",2024-01-02T03:04:05\n');
+      expect(cut.stdout).toBe('id,txt,amount,note,at\n1,plain,1.50,,2024-01-02T03:04:05\n2,"a,b",2.00,"",2024-01-02T03:04:05\n');
       expect(cut.stderr).toMatch(/showing the first 2 rows; more rows not shown: --limit N for more, --limit -1 for all/);
 
       // Exactly the limit: nothing was cut, no note.

@@ -58,10 +58,11 @@ select
   case when n.direction = 'debit' then n.amount end as debit,
   n.fee,
   n.signed_amount,
+  -- Typed explicitly: sums lose numeric's scale (statements print with cents).
   {% if is_incremental() -%}
-  coalesce(p.running_balance, 0) + n.balance_change as running_balance
+  (coalesce(p.running_balance, 0) + n.balance_change)::numeric(14,2) as running_balance
   {%- else -%}
-  n.balance_change as running_balance
+  n.balance_change::numeric(14,2) as running_balance
   {%- endif %}
 from numbered as n
 {% if is_incremental() -%}

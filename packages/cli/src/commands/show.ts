@@ -1,7 +1,7 @@
 import { show, TsdbtError } from '@tsdbt/core';
 import { EXIT_OK, guarded, load, type CommandEnv } from '../context.js';
 import { createReporter } from '../reporter.js';
-import { formatCsv, formatShowJson, formatTable } from '../table.js';
+import { formatCsv, formatShowJson, formatTable, withDecimalScale } from '../table.js';
 
 export const SHOW_OUTPUTS = ['table', 'csv', 'json'] as const;
 
@@ -19,12 +19,12 @@ export function showCommand(env: CommandEnv, flags: { select?: string; inline?: 
     const result = await show(project, { select: flags.select, inline: flags.inline, limit, cache: env.flags.cache, onEvent: reporter.handle });
     const columns = result.columns.map((c) => c.name);
     const more = `more rows not shown: --limit N for more, --limit -1 for all`;
-    if (output === 'csv') io.out(formatCsv(columns, result.rows));
+    if (output === 'csv') io.out(formatCsv(columns, withDecimalScale(result.columns, result.rows)));
     else if (output === 'json') io.out(formatShowJson(result.name, result.rows));
     else if (env.reporter.json) {
       io.out(JSON.stringify({ event: 'show', columns: result.columns, rows: result.rows, truncated: result.truncated }));
     } else {
-      io.out(formatTable(columns, result.rows));
+      io.out(formatTable(columns, withDecimalScale(result.columns, result.rows)));
       io.out(env.reporter.color.dim(`${result.rows.length} row${result.rows.length === 1 ? '' : 's'}${result.truncated ? ` (limit ${limit}; ${more})` : ''}`));
     }
     if (data && result.truncated) reporter.info(`showing the first ${limit} row${limit === 1 ? '' : 's'}; ${more}`);

@@ -17,7 +17,18 @@ export function targetContext(project: Project, secretKeys: readonly string[] = 
     // Connection URLs keep their shape, not their password.
     t[k] = typeof v === 'string' ? v.replace(/(:\/\/[^:/@\s]*:)[^@\s]+@/g, '$1*****@') : v;
   }
-  return { ...t, name: project.target.name, profile_name: project.target.profileName, threads: project.threads, database: project.target.config.database ?? project.target.config['dbname'] ?? null };
+  return { ...t, name: project.target.name, profile_name: project.target.profileName, threads: project.threads, database: project.target.config.database ?? project.target.config['dbname'] ?? urlDatabase(project.target.config['url']) ?? null };
+}
+
+/** The database named by a connection URL's path (`postgres://h/db` → `db`). */
+function urlDatabase(url: unknown): string | undefined {
+  if (typeof url !== 'string') return undefined;
+  try {
+    const name = decodeURIComponent(new URL(url).pathname.replace(/^\//, ''));
+    return name || undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 /** `onEnvRead` sees every env var a template reads (name, value), for cache validation. */
