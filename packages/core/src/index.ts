@@ -45,4 +45,4 @@ export type { SelectOptions, CommonOptions } from './api/prepare.js';
 export { TSDBT_VERSION } from './artifacts/metadata.js';
 export { SqlDialect, MERGE_DEST, MERGE_SOURCE, relationKeyword } from './adapter/sql-dialect.js';
 export { stripTrailingSemicolons } from './adapter/sql-text.js';
-export { fitsSeedKind, fitsSeedKindAt, isSeedNull, sampleSeedKinds, SEED_SAMPLE_MISMATCH } from './execute/seed-kinds.js';
+export { fitsSeedKind, fitsSeedKindBytes, isSeedNull, sampleSeedKinds, SEED_SAMPLE_MISMATCH } from './execute/seed-kinds.js';

@@ -1,14 +1,12 @@
 // PostgreSQL connections on node-postgres: one pg.Client per connection, values as the DuckDB adapter returns them.
 import { createReadStream } from 'node:fs';
-import { Transform } from 'node:stream';
-import { StringDecoder } from 'node:string_decoder';
-import type { TransformCallback } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import pg from 'pg';
 import type { FieldDef, QueryArrayResult } from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
 import { parse as parseConnectionString } from 'pg-connection-string';
 import type { AdapterContext, ColumnMeta, Connection, CsvCopyOptions, Driver, QueryResult, RelationRef, TargetConfig } from '@tsdbt/core';
+import { copyCsvFilter } from './postgres-copy-filter.js';
 import { knownTypeName, pgTypes, toPgParam } from './postgres-values.js';
 
 export type PostgresSslMode = 'disable' | 'allow' | 'prefer' | 'require' | 'verify-ca' | 'verify-full';
@@ -423,69 +421,13 @@ export function createPostgresDriver(config: TargetConfig, _ctx: AdapterContext)
   return new PostgresDriver(config);
 }
 
-/** Drops a UTF-8 byte order mark at the start of a stream. */
-function stripBom(): Transform {
-  let first = true;
-  return new Transform({
-    transform(chunk: Buffer, _enc: BufferEncoding, done: TransformCallback) {
-      if (first) {
-        first = false;
-        if (chunk.length >= 3 && chunk[0] === 0xef && chunk[1] === 0xbb && chunk[2] === 0xbf) chunk = chunk.subarray(3);
-      }
-      done(null, chunk);
-    },
-  });
-}
-
 /** The session's backend pid (set by pg after connecting; missing from @types/pg). */
 function backendPid(client: pg.Client): number | undefined {
   return (client as pg.Client & { processID?: number | null }).processID ?? undefined;
 }
 
-/** Fields read as NULL besides empty ones (as DuckDB's reader and dbt do), quoted or not. */
-const NULL_FIELDS: ReadonlySet<string> = new Set(['null', 'NULL', 'Null', '"null"', '"NULL"', '"Null"']);
-
-/**
- * Empties the fields in NULL_FIELDS, so that COPY's FORCE_NULL makes them NULL in columns of any type
- * (an UPDATE afterwards could not: `null` is not a valid integer). Quotes are tracked as COPY does;
- * the header row and every line break are kept, so COPY's line numbers stay the file's.
- */
-function blankNullStrings(delimiter: string, header: boolean): Transform {
-  const decoder = new StringDecoder('utf8');
-  let pending = ''; // the start of a field cut by a chunk boundary
-  let quoted = false;
-  let inHeader = header;
-  const scan = (text: string, last: boolean): string => {
-    const out: string[] = [];
-    let start = 0;
-    const field = (end: number) => {
-      const f = pending + text.slice(start, end);
-      pending = '';
-      out.push(!inHeader && NULL_FIELDS.has(f) ? '' : f);
-    };
-    for (let i = 0; i < text.length; i++) {
-      const ch = text[i];
-      if (ch === '"') quoted = !quoted;
-      else if (!quoted && (ch === delimiter || ch === '\n' || ch === '\r')) {
-        field(i);
-        out.push(ch);
-        start = i + 1;
-        if (ch !== delimiter) inHeader = false;
-      }
-    }
-    if (last) field(text.length);
-    else pending += text.slice(start);
-    return out.join('');
-  };
-  return new Transform({
-    transform(chunk: Buffer, _enc: BufferEncoding, done: TransformCallback) {
-      done(null, scan(decoder.write(chunk), false));
-    },
-    flush(done: TransformCallback) {
-      done(null, scan(decoder.end(), true));
-    },
-  });
-}
+/** Bytes read from a seed file at a time (fewer, larger COPY messages). */
+const COPY_CHUNK = 1 << 20;
 
 /** One PostgreSQL session. Statements run one at a time, in call order. */
 export class PostgresConnection implements Connection {
@@ -501,6 +443,8 @@ export class PostgresConnection implements Connection {
   private cancelling: Promise<void> | undefined;
   private lost: string | undefined;
   private closed = false;
+  /** copyCsv checks CsvCopyOptions.kinds (see copyCsvFilter). */
+  readonly copyCsvChecksKinds = true;
 
   constructor(client: pg.Client, driver: PostgresDriver, onClose: (c: PostgresConnection) => void) {
     this.client = client;
@@ -617,7 +561,9 @@ export class PostgresConnection implements Connection {
 
   /**
    * Appends the CSV file's rows to `rel` with `COPY … FROM STDIN` in the caller's transaction. Empty
-   * fields and `null`/`NULL`/`Null` are NULL (blankNullStrings, then FORCE_NULL). Returns rows loaded.
+   * fields and `null`/`NULL`/`Null` are NULL (copyCsvFilter blanks them, then FORCE_NULL). With
+   * `options.kinds`, copyCsvFilter checks every value of those columns on the way and aborts the COPY
+   * at the first that does not fit (`seed sample mismatch: line …`). Returns rows loaded.
    */
   copyCsv(rel: RelationRef, file: string, options: CsvCopyOptions): Promise<number> {
     const table = `${quoteIdent(rel.schema)}.${quoteIdent(rel.identifier)}`;
@@ -627,7 +573,7 @@ export class PostgresConnection implements Connection {
     const copySql = `COPY ${table}${list} FROM STDIN WITH (FORMAT csv, HEADER ${options.header}, DELIMITER ${quoteLiteral(options.delimiter)}, QUOTE '"', ESCAPE '"'${forceNull})`;
     return this.serial(async () => {
       const copy = this.client.query(copyFrom(copySql));
-      await pipeline(createReadStream(file), stripBom(), blankNullStrings(options.delimiter, options.header), copy);
+      await pipeline(createReadStream(file, { highWaterMark: COPY_CHUNK }), copyCsvFilter(options), copy);
       return copy.rowCount;
     });
   }

@@ -10,6 +10,7 @@ import { BACKUP_SUFFIX, TEMP_SUFFIX, withSuffix } from '../plan/plan.js';
 import type { NodeHandler, NodeOutcome, NodeRunContext } from './node-handler.js';
 import { findDependentViews, modelsBuiltAfter, recreateViews } from './dependent-views.js';
 import { findCsvProblem, readCsvHeader } from './seed-csv.js';
+import { SEED_SAMPLE_MISMATCH, sampleSeedKinds } from './seed-kinds.js';
 
 /** Rows looked at before a whole-column check: most text columns are settled by these. */
 const SAMPLE_ROWS = 1000;
@@ -60,7 +61,7 @@ export const runSeed: NodeHandler = async (node, ctx) => {
   const leftovers = [TEMP_SUFFIX, BACKUP_SUFFIX]
     .map((s) => ({ identifier: withSuffix(rel, s).identifier, kind: ctx.relations.get(withSuffix(rel, s)) }))
     .filter((l): l is { identifier: string; kind: 'table' | 'view' } => l.kind !== undefined);
-  const plan = (wholeFile: boolean) =>
+  const plan = ({ wholeFile, kinds }: { wholeFile?: boolean; kinds?: Record<string, SeedColumnKind> }) =>
     planSeed(ctx.dialect, loadPath, {
       target: rel,
       file,
@@ -71,18 +72,27 @@ export const runSeed: NodeHandler = async (node, ctx) => {
       fullRefresh: seedFullRefresh(seed.config, ctx.flags.fullRefresh),
       state: { existing, existingColumns, leftovers },
       wholeFile,
+      kinds,
     });
 
-  let seedPlan = plan(false);
+  let seedPlan = plan({});
   let rows: number | undefined;
   try {
-    try {
-      rows = await runSeedPlan(ctx, seedPlan, file, settings, header, rel, seed.uniqueId);
-    } catch (e) {
-      // Types guessed from a sample that a later row does not fit: infer from every row instead.
-      if (!(e instanceof LoadError) || !ctx.dialect.explainCsvError?.(e.message)?.sampledTypeMismatch) throw e;
-      seedPlan = plan(true);
-      rows = await runSeedPlan(ctx, seedPlan, file, settings, header, rel, seed.uniqueId);
+    // Copy path, new table: columns typed from the first rows, checked while copying (no ALTER after).
+    let attempt: Parameters<typeof plan>[0] = {};
+    if (seedPlan.mode === 'create' && loadPath === 'copy' && ctx.conn.copyCsvChecksKinds) attempt = { kinds: sampledKinds(file, settings, header) };
+    for (;;) {
+      seedPlan = plan(attempt);
+      try {
+        rows = await runSeedPlan(ctx, seedPlan, file, settings, header, rel, seed.uniqueId);
+        break;
+      } catch (e) {
+        // A later row does not fit a sampled kind: load again, inferred columns as text, typed from every row (dbt's result either way).
+        if (attempt.kinds && (e as Error).message?.startsWith(SEED_SAMPLE_MISMATCH)) attempt = {};
+        // Types the engine guessed from a sample that a later row does not fit: infer from every row instead.
+        else if (!attempt.wholeFile && e instanceof LoadError && ctx.dialect.explainCsvError?.(e.message)?.sampledTypeMismatch) attempt = { wholeFile: true };
+        else throw e;
+      }
     }
   } catch (e) {
     return fail(describeFailure(e, ctx, seed, file, settings.delimiter));
@@ -93,6 +103,15 @@ export const runSeed: NodeHandler = async (node, ctx) => {
   const notes = [...(seedPlan.reason ? [`${seedPlan.reason}: table rebuilt`] : []), ...settings.notes];
   return { status: 'success', message: `${seedPlan.code} ${rows ?? '?'}${notes.length ? ` (${notes.join('; ')})` : ''}`, rowsAffected: rows };
 };
+
+/** The kinds of the first rows' columns that have a value there, except those `column_types` sets. */
+function sampledKinds(file: string, settings: SeedSettings, header: readonly string[]): Record<string, SeedColumnKind> {
+  const kinds: Record<string, SeedColumnKind> = {};
+  for (const [name, kind] of Object.entries(sampleSeedKinds(file, settings.delimiter, header, SAMPLE_ROWS))) {
+    if (kind !== undefined && settings.columnTypes[name] === undefined) kinds[name] = kind;
+  }
+  return kinds;
+}
 
 /** An error while rows were being read from the file (as opposed to DDL around it). */
 class LoadError extends Error {}
@@ -112,7 +131,7 @@ async function runSeedPlan(ctx: NodeRunContext, plan: SeedPlan, file: string, se
           const r = await conn.execute(step.sql);
           if (loads) rows = r.rowsAffected;
         } else if (step.kind === 'copy') {
-          rows = await conn.copyCsv!(step.into, file, { delimiter: settings.delimiter, header: true, columns: header });
+          rows = await conn.copyCsv!(step.into, file, { delimiter: settings.delimiter, header: true, columns: header, ...(step.kinds ? { kinds: step.kinds } : {}) });
         } else {
           await typeTextColumns(ctx, step.rel, new Set(step.except));
         }
@@ -133,11 +152,12 @@ async function runSeedPlan(ctx: NodeRunContext, plan: SeedPlan, file: string, se
 }
 
 /**
- * Text columns (all of them after a copy; what the engine left as text after a query load) get the
- * type dbt would infer, from every row. First the kinds of the first rows; then, over every row, a
- * check that each column's values all fit the kind its sample gave (a value that fits no earlier kind
- * in dbt's order in the sample fits none in the whole), and the full inference only for the columns
- * that fail it or had no value in the sample; then one ALTER for every column that changes.
+ * Text columns (after a copy: those the file's first rows gave no kind, or all of them; what the
+ * engine left as text after a query load) get the type dbt would infer, from every row. First the
+ * kinds of the first rows; then, over every row, a check that each column's values all fit the kind
+ * its sample gave (a value that fits no earlier kind in dbt's order in the sample fits none in the
+ * whole), and the full inference only for the columns that fail it or had no value in the sample;
+ * then one ALTER for every column that changes.
  */
 async function typeTextColumns(ctx: NodeRunContext, rel: RelationRef, except: ReadonlySet<string>): Promise<void> {
   const { conn, dialect } = ctx;

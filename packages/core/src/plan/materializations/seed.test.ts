@@ -74,6 +74,27 @@ describe('planSeed', () => {
     const reload = planSeed(dialect, 'copy', input({ state: { existing: 'table', existingColumns: [{ name: 'zip', type: 'VARCHAR' }, { name: 'city', type: 'VARCHAR' }] } }));
     expect(summary(reload.steps)).toEqual(['truncate: DELETE FROM main.zips', 'copy insert rows']);
   });
+
+  it('copy path with sampled kinds: typed columns created typed and checked by the copy; only columns without a kind typed afterwards; reloads ignore them', () => {
+    const header = ['zip', 'n', 'day', 'city', 'empty'];
+    const kinds = { n: 'integer', day: 'date', city: 'text' } as const;
+    const plan = planSeed(dialect, 'copy', input({ header, kinds }));
+    expect(summary(plan.steps)).toEqual([
+      'create temp: create main.zips__tsdbt_tmp (zip varchar, n int, day date, city text, empty text)',
+      'copy load into temp',
+      'type-columns type text columns',
+      'swap in: rename main.zips__tsdbt_tmp zips',
+    ]);
+    expect(plan.steps[1]).toMatchObject({ kinds: { n: 'integer', day: 'date' } });
+    expect(plan.steps[2]).toMatchObject({ except: ['zip', 'n', 'day', 'city'] });
+    // Every column settled: nothing left to type.
+    const all = planSeed(dialect, 'copy', input({ header: ['zip', 'n'], kinds: { n: 'integer' } }));
+    expect(all.steps.map((s) => s.kind)).toEqual(['sql', 'copy', 'sql']);
+    // The query path and reloads do not use them.
+    expect(planSeed(dialect, 'query', input({ kinds })).steps[1]).toMatchObject({ kind: 'type-columns', except: ['zip'] });
+    const reload = planSeed(dialect, 'copy', input({ kinds, state: { existing: 'table', existingColumns: [{ name: 'zip', type: 'VARCHAR' }, { name: 'city', type: 'VARCHAR' }] } }));
+    expect(reload.steps[1]).not.toHaveProperty('kinds');
+  });
 });
 
 describe('seedLoadPath and seedFullRefresh', () => {

@@ -1,20 +1,21 @@
 // Seeds as a plan: how a CSV file gets into its table, as data. Two ways in (the adapter decides by
 // what it offers: a query that reads the file, or a connection that copies it) and two modes:
-//  - create: load into `<name>__tsdbt_tmp`, type the text columns, swap it in (first load,
+//  - create: load into `<name>__tsdbt_tmp` (copy path: columns typed from a sample of the file when
+//    the connection checks them while copying), type the text columns, swap it in (first load,
 //    --full-refresh / `full_refresh: true`, or a header that no longer matches the table);
 //  - reload: dbt's truncate + insert into the existing table, which keeps its column types (as in
 //    dbt, changed `column_types` need --full-refresh) and the table itself (grants, dependants).
 // Either runs in one transaction where DDL is transactional: a bad file leaves the table as it was.
 import { shouldFullRefresh } from './incremental.js';
-import type { ColumnMeta, CsvReadOptions, Dialect, RelationRef } from '../../adapter/types.js';
+import type { ColumnMeta, CsvReadOptions, Dialect, RelationRef, SeedColumnKind } from '../../adapter/types.js';
 import type { NodeConfig } from '../../parse/nodes.js';
 import { TEMP_SUFFIX, withSuffix, type ExistingState } from '../plan.js';
 import { buildAndSwap } from './swap.js';
 
 export type SeedStep =
   | { kind: 'sql'; sql: string; purpose: string }
-  /** Connection.copyCsv of the file into `into`. */
-  | { kind: 'copy'; into: RelationRef; purpose: string }
+  /** Connection.copyCsv of the file into `into`; `kinds`: the typed columns' kinds, checked while copying (CsvCopyOptions.kinds). */
+  | { kind: 'copy'; into: RelationRef; kinds?: Readonly<Record<string, SeedColumnKind>> | undefined; purpose: string }
   /** Infer the kinds of the text columns of `rel` not in `except` (dialect.inferSeedKinds) and convert them. */
   | { kind: 'type-columns'; rel: RelationRef; except: readonly string[]; purpose: string };
 
@@ -43,6 +44,12 @@ export interface SeedPlanInput {
   state: ExistingState & { existingColumns?: readonly ColumnMeta[] | undefined };
   /** Infer types from every row (a retry after a sampled type did not fit). */
   wholeFile?: boolean | undefined;
+  /**
+   * Copy path, create mode: the kinds of the file's first rows (sampleSeedKinds; columns with no value
+   * there and `column_types` columns left out). Those columns are created with `seedTypes[kind]` and
+   * not inferred afterwards; the copy checks every value of the typed ones.
+   */
+  kinds?: Readonly<Record<string, SeedColumnKind>> | undefined;
 }
 
 /** `full_refresh` config wins over the flag, as in dbt (same rule as incremental models). */
@@ -61,17 +68,23 @@ export function planSeed(dialect: Dialect, path: 'query' | 'copy', input: SeedPl
   if (state.existing === 'table' && !input.fullRefresh && sameColumns) return planReload(dialect, path, input);
 
   const temp = withSuffix(target, TEMP_SUFFIX);
+  const kinds = path === 'copy' ? (input.kinds ?? {}) : {};
   const read: CsvReadOptions = { delimiter: input.delimiter, header: true, columnTypes: input.columnTypes, wholeFile: input.wholeFile };
   const create =
     path === 'query'
       ? { sql: dialect.createTableAs(temp, dialect.selectFromCsv!(input.file, read)), purpose: 'load into temp' }
-      : { sql: dialect.createTable!(temp, input.header.map((name) => ({ name, type: input.columnTypes[name] ?? dialect.seedTypes!.text })), { quoteColumns: input.quoteColumns }), purpose: 'create temp' };
+      : { sql: dialect.createTable!(temp, input.header.map((name) => ({ name, type: input.columnTypes[name] ?? dialect.seedTypes![kinds[name] ?? 'text'] })), { quoteColumns: input.quoteColumns }), purpose: 'create temp' };
   const swap = buildAndSwap(dialect, target, 'table', create, state);
   const at = swap.rowsFrom!;
   const steps: SeedStep[] = swap.statements.slice(0, at + 1).map((s) => ({ kind: 'sql', ...s }));
-  if (path === 'copy') steps.push({ kind: 'copy', into: temp, purpose: 'load into temp' });
+  if (path === 'copy') {
+    const typed = Object.entries(kinds).filter(([, kind]) => kind !== 'text');
+    steps.push({ kind: 'copy', into: temp, ...(typed.length > 0 ? { kinds: Object.fromEntries(typed) } : {}), purpose: 'load into temp' });
+  }
   const rowsFrom = steps.length - 1;
-  steps.push({ kind: 'type-columns', rel: temp, except: Object.keys(input.columnTypes), purpose: 'type text columns' });
+  const except = [...Object.keys(input.columnTypes), ...Object.keys(kinds)];
+  const settled = new Set(except);
+  if (input.header.some((name) => !settled.has(name))) steps.push({ kind: 'type-columns', rel: temp, except, purpose: 'type text columns' });
   for (const s of swap.statements.slice(at + 1)) steps.push({ kind: 'sql', ...s });
   const rebuilt = state.existing === 'table' && !input.fullRefresh;
   return {
