@@ -10,8 +10,9 @@
 // --repeat times, each in a fresh database on the server (--url, else TSDBT_TEST_PG_URL, else the
 // local server), dropped afterwards:
 //   tsdbt   loadProject + seed() from packages/core/dist with the adapter from
-//           packages/adapters/postgres/dist (the library API): parse, connect, introspect, create a
-//           text temp table, COPY the file in, infer and convert the column types, swap. Wall time.
+//           packages/adapters/postgres/dist (the library API): parse, connect, introspect, sample the
+//           file's first rows for dbt's types, create the typed temp table, COPY the file in (every
+//           value checked against its type while streaming), swap. Wall time.
 //   psql    `psql <db> -c "\copy t from 'file' csv header"` into an empty table with the column
 //           types tsdbt inferred: the practical floor for loading this file with these types.
 //   reload  seed() again onto the existing table (dbt's delete + insert path, also COPY).
