@@ -6,12 +6,12 @@
 // these behaviours is covered by the other conformance files.
 import { spawn } from 'node:child_process';
 import { chmodSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { loadProject, run, seed, type RunResult } from '@tsdbt/core';
 import { cliBin, copyFixture, repoRoot } from '../support/project.js';
+import { freePort } from '../support/pg-admin.js';
 import { createWarehouse, WAREHOUSES, type Row, type Warehouse } from '../support/warehouse.js';
 
 const FIXTURE = 'pg-ops';
@@ -75,17 +75,6 @@ function filesUnder(dir: string): string[] {
   return names.flatMap((n) => {
     const p = path.join(dir, n);
     return statSync(p).isDirectory() ? filesUnder(p) : [p];
-  });
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = net.createServer();
-    srv.once('error', reject);
-    srv.listen(0, '127.0.0.1', () => {
-      const port = (srv.address() as net.AddressInfo).port;
-      srv.close(() => resolve(port));
-    });
   });
 }
 

