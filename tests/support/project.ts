@@ -1,17 +1,26 @@
 // Test helpers: copy a fixture project to a temp dir, query its DuckDB file, run the built CLI.
 import { spawnSync } from 'node:child_process';
-import { cpSync, mkdtempSync } from 'node:fs';
+import { cpSync, mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { afterAll } from 'vitest';
 import { duckdbAdapter } from '@tsdbt/duckdb';
 
 export const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 export const cliBin = path.join(repoRoot, 'packages', 'cli', 'bin', 'tsdbt.js');
 
-/** A fresh copy of tests/fixtures/<name> in a temp dir. */
+const copies: string[] = [];
+// Fixture copies go after the test file (kept with TSDBT_KEEP_FIXTURES=1, to look inside).
+afterAll(() => {
+  if (process.env['TSDBT_KEEP_FIXTURES']) return;
+  for (const dir of copies.splice(0)) rmSync(dir, { recursive: true, force: true });
+});
+
+/** A fresh copy of tests/fixtures/<name> in a temp dir, removed after the test file. */
 export function copyFixture(name: string): string {
   const dir = mkdtempSync(path.join(os.tmpdir(), `tsdbt-${name}-`));
+  copies.push(dir);
   cpSync(path.join(repoRoot, 'tests', 'fixtures', name), dir, { recursive: true });
   return dir;
 }
