@@ -8,6 +8,7 @@ export type { ErrorKind, ErrorLocation } from './errors.js';
 // Stages
 export { loadProject, parseCliVars, PROJECT_FILE_NAMES } from './project/load-project.js';
 export type { LoadProjectOptions, Project, ProjectConfig } from './project/load-project.js';
+export { DBT_COMPATIBLE_VERSION } from './project/project-compat.js';
 export type { ResolvedTarget } from './project/profiles.js';
 export type { Diagnostic } from './project/diagnostics.js';
 export { parseProject } from './parse/parse-project.js';
@@ -27,7 +28,8 @@ export { TemplateEngine, jinjaFunction } from './template/engine.js';
 export { run, build, seed, snapshot, test } from './api/run.js';
 export type { RunOptions, RunResult } from './api/run.js';
 export { parse, compile, list } from './api/compile.js';
-export type { ParseResult, CompileResult, ListedNode } from './api/compile.js';
+export type { ParseResult, CompileResult, ListedNode, ListOptions } from './api/compile.js';
+export type { DefinitionKind, DefinitionNode } from './parse/definitions.js';
 export { show } from './api/show.js';
 export { sourceFreshness } from './api/freshness.js';
 export type { FreshnessOptions, FreshnessRunResult, FreshnessCriteria, FreshnessStatus, SourceFreshnessResult, FreshnessPeriod, FreshnessTime, SourceFreshness } from './api/freshness.js';

@@ -8,14 +8,14 @@ export interface LsFlags {
   output?: string;
 }
 
-const TYPES: readonly ResourceType[] = ['model', 'source', 'seed', 'snapshot', 'test', 'unit_test', 'analysis'];
+const TYPES: readonly string[] = ['model', 'source', 'seed', 'snapshot', 'test', 'unit_test', 'analysis', 'exposure', 'semantic_model', 'metric', 'saved_query'];
 
 export function lsCommand(env: CommandEnv, flags: LsFlags): Promise<number> {
   return guarded(env, async () => {
     const output = flags.output ?? 'selector';
     if (!['selector', 'name', 'path', 'json'].includes(output)) throw new TsdbtError('usage', `--output must be one of selector, name, path, json (got \`${output}\`)`);
     const resourceTypes = flags.resourceType?.map((t) => {
-      if (!TYPES.includes(t as ResourceType)) throw new TsdbtError('usage', `unknown --resource-type \`${t}\``, { hint: `use one of ${TYPES.join(', ')}` });
+      if (!TYPES.includes(t)) throw new TsdbtError('usage', `unknown --resource-type \`${t}\``, { hint: `use one of ${TYPES.join(', ')}` });
       return t as ResourceType;
     });
     const project = await load(env);

@@ -35,7 +35,7 @@ export function projectFingerprint(project: Project): string {
   h.update(JSON.stringify(project.target));
   h.update(JSON.stringify(project.cliVars));
   h.update(String(project.threads));
-  for (const group of [project.files.models, project.files.macros, project.files.properties, project.files.snapshots, project.files.tests, project.files.seeds]) {
+  for (const group of [project.files.models, project.files.macros, project.files.properties, project.files.snapshots, project.files.tests, project.files.seeds, project.files.docs ?? []]) {
     for (const f of group) h.update(`${f.relPath}\0${f.checksum}\n`);
   }
   return h.digest('hex');

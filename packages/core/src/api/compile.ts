@@ -3,10 +3,12 @@ import { createHash } from 'node:crypto';
 import path from 'node:path';
 import { buildManifest, writeManifest } from '../artifacts/manifest.js';
 import { newInvocationId } from '../artifacts/metadata.js';
-import { compileProject, type CompiledModel } from '../compile/compile-project.js';
+import { compileProject, writeCompiledFiles, type CompiledModel, type CompiledProject } from '../compile/compile-project.js';
+import { compilePending, warehouseAccess } from '../compile/async-render.js';
 import { envReadsHash, loadCompiledCache, projectFingerprint, saveCompiledCache } from './compile-cache.js';
-import { dialectFor } from '../execute/session.js';
+import { dialectFor, openSession } from '../execute/session.js';
 import type { GraphNode, ResourceType } from '../parse/nodes.js';
+import { DEFINITION_KINDS, definitionsOf, type DefinitionKind, type DefinitionNode } from '../parse/definitions.js';
 import type { ParsedProject } from '../parse/parse-project.js';
 import type { Project } from '../project/load-project.js';
 import { parseWithEvents, selectInOrder, type CommonOptions, type SelectOptions } from './prepare.js';
@@ -37,20 +39,42 @@ export async function compile(project: Project, options: SelectOptions & CommonO
   const useCache = options.cache !== false;
   const previous = useCache ? loadCompiledCache(project) : undefined;
   // Keys need no recomputing only if the parse itself was reused (its env var reads unchanged).
-  const compiled = compileProject(parsed, { dialect, nodeIds: ids, cachedBodies: previous?.entries, trustCache: previous?.sameProject && parsed.fromSnapshot });
+  const compiled = compileProject(parsed, { dialect, nodeIds: ids, cachedBodies: previous?.entries, trustCache: previous?.sameProject && parsed.fromSnapshot, deferWarehouse: true, writeFiles: false });
+  await compileDeferred(project, compiled, ids, options.adapters);
+  writeCompiledFiles(project.projectDir, compiled.models.values());
   if (useCache) saveCompiledCache(project, compiled.compiler, previous);
   const build = () => buildManifest(parsed, (n) => (n.relation ? dialect.relationName(n.relation) : undefined), adapter.type, newInvocationId(), compiled.models);
   // Same files, settings, selection and env var values → the manifest on disk is already this one.
   // A volatile model (now(), log() …) makes every compile's manifest new.
-  const stable = useCache && compiled.models.size > 0 && [...compiled.models.values()].every((m) => !m.node.volatile && m.ephemerals.every((e) => !(parsed.nodes.get(e) as { volatile?: boolean }).volatile));
+  const stable = useCache && compiled.models.size > 0 && compiled.pending.length === 0 && [...compiled.models.values()].every((m) => !m.node.volatile && m.ephemerals.every((e) => !(parsed.nodes.get(e) as { volatile?: boolean }).volatile));
   const key = stable ? `compile:${projectFingerprint(project)}:${parsed.envKey}:${createHash('sha256').update(ids.join(',')).digest('hex')}:${envReadsHash(compiled.compiler)}` : undefined;
   return { parsed, manifestPath: writeManifest(parsed, build, key), models: [...compiled.models.values()] };
+}
+
+/**
+ * Compile the models a `deferWarehouse` compile left pending (their templates query the warehouse:
+ * run_query …) with a session opened only for them, and put them in `compiled.models` in `ids` order.
+ */
+export async function compileDeferred(project: Project, compiled: CompiledProject, ids: readonly string[], adapters?: CommonOptions['adapters']): Promise<void> {
+  if (!compiled.pending.length) return;
+  const session = await openSession(project, adapters);
+  try {
+    const done = await compilePending(compiled.compiler, compiled.pending, (fn) => session.pool.withConnection((conn) => fn(warehouseAccess(conn, session.introspector))));
+    const all = new Map(compiled.models);
+    compiled.models.clear();
+    for (const id of ids) {
+      const m = all.get(id) ?? done.get(id);
+      if (m) compiled.models.set(id, m);
+    }
+  } finally {
+    await session.close();
+  }
 }
 
 export interface ListedNode {
   uniqueId: string;
   name: string;
-  resourceType: ResourceType;
+  resourceType: ResourceType | DefinitionKind;
   /** dbt's default `ls` output: `project.folder.model`, `source:project.src.table`. */
   selector: string;
   /** Project-relative file path. */
@@ -81,7 +105,32 @@ export function listedNode(parsed: ParsedProject, node: GraphNode): ListedNode {
   };
 }
 
-export async function list(project: Project, options: SelectOptions & CommonOptions = {}): Promise<ListedNode[]> {
+/** `ls` options: `resourceTypes` may also name exposure, semantic_model, metric and saved_query. */
+export interface ListOptions extends Omit<SelectOptions, 'resourceTypes'>, CommonOptions {
+  resourceTypes?: ReadonlyArray<ResourceType | DefinitionKind> | undefined;
+}
+
+/** Selected nodes in DAG order, then exposures, semantic models, metrics and saved queries (dbt's ls order). */
+export async function list(project: Project, options: ListOptions = {}): Promise<ListedNode[]> {
   const parsed = await parseWithEvents(project, options);
-  return selectInOrder(parsed, options).map((id) => listedNode(parsed, parsed.nodes.get(id)!));
+  const isDefinition = (t: string): t is DefinitionKind => (DEFINITION_KINDS as readonly string[]).includes(t);
+  const nodeTypes = options.resourceTypes?.filter((t): t is ResourceType => !isDefinition(t));
+  const defTypes = options.resourceTypes ? options.resourceTypes.filter(isDefinition) : [...DEFINITION_KINDS];
+  // `exposure:name`, `metric:*`, `resource_type:exposure` pick definitions (other selector methods match only DAG nodes).
+  const DEF_TERM = /^(exposure|semantic_model|metric|saved_query):|^resource_type:(exposure|semantic_model|metric|saved_query)$/;
+  const terms = (v: string | readonly string[] | undefined) => (v === undefined ? undefined : (typeof v === 'string' ? [v] : [...v]).flatMap((t) => t.split(/\s+/)).filter(Boolean));
+  const select = terms(options.select);
+  const exclude = terms(options.exclude) ?? [];
+  const nodeSelect = select?.filter((t) => !DEF_TERM.test(t));
+  const nodeExclude = exclude.filter((t) => !DEF_TERM.test(t));
+  const skipNodes = (options.resourceTypes && nodeTypes!.length === 0) || (select !== undefined && nodeSelect!.length === 0);
+  const nodes = skipNodes ? [] : selectInOrder(parsed, { ...options, select: nodeSelect, exclude: nodeExclude.length ? nodeExclude : undefined, resourceTypes: nodeTypes }).map((id) => listedNode(parsed, parsed.nodes.get(id)!));
+  const matches = (d: DefinitionNode, list: string[]) =>
+    list.some((t) => t === `${d.resourceType}:${d.name}` || t === `${d.resourceType}:${d.fqn.join('.')}` || t === `${d.resourceType}:*` || t === `resource_type:${d.resourceType}`);
+  const defs = definitionsOf(parsed).filter((d) => defTypes.includes(d.resourceType) && (select === undefined || matches(d, select)) && !matches(d, exclude));
+  return [...nodes, ...defs.map(listedDefinition)];
+}
+
+function listedDefinition(d: DefinitionNode): ListedNode {
+  return { uniqueId: d.uniqueId, name: d.name, resourceType: d.resourceType, selector: `${d.resourceType}:${d.fqn.join('.')}`, path: d.originalFilePath, fqn: d.fqn, tags: d.tags, config: d.config, dependsOn: d.dependsOn };
 }

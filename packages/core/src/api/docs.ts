@@ -6,7 +6,8 @@ import path from 'node:path';
 import { buildCatalog, writeCatalog } from '../artifacts/catalog.js';
 import { buildManifest, writeManifest } from '../artifacts/manifest.js';
 import { newInvocationId, TSDBT_VERSION, writeJson } from '../artifacts/metadata.js';
-import { compileProject } from '../compile/compile-project.js';
+import { compileProject, writeCompiledFiles } from '../compile/compile-project.js';
+import { compileDeferred } from './compile.js';
 import { buildSiteData, lastResultsFrom } from '../docs/build-site-data.js';
 import { computeColumnLineage } from '../docs/resolve-lineage.js';
 import { columnLineage } from '../lineage/column-lineage.js';
@@ -54,7 +55,10 @@ export async function docsGenerate(project: Project, options: DocsGenerateOption
   const useCache = options.cache !== false;
   const previous = useCache ? loadCompiledCache(project) : undefined;
   const ids = parsed.order.filter((id) => isSqlNode(parsed.nodes.get(id)!));
-  const compiled = compileProject(parsed, { dialect, nodeIds: ids, cachedBodies: previous?.entries, trustCache: previous?.sameProject && parsed.fromSnapshot });
+  const compiled = compileProject(parsed, { dialect, nodeIds: ids, cachedBodies: previous?.entries, trustCache: previous?.sameProject && parsed.fromSnapshot, deferWarehouse: true, writeFiles: false });
+  // Models whose templates query the warehouse (run_query …) compile with a connection.
+  await compileDeferred(project, compiled, ids, options.adapters);
+  writeCompiledFiles(project.projectDir, compiled.models.values());
   if (useCache) saveCompiledCache(project, compiled.compiler, previous);
   const invocationId = newInvocationId();
   const relationName = (n: GraphNode) => (n.relation ? dialect.relationName(n.relation) : undefined);

@@ -125,7 +125,7 @@ export function loadSnapshot(project: Project, onLog?: (message: string, info: b
     disabled: new Map(snap.disabled.map((n) => [n.uniqueId, revive(n)])),
     graph,
     get macros() {
-      return (macros ??= new Map(snap.macros.map((m) => [m.name, m])));
+      return (macros ??= new Map(snap.macros.map((m) => [m.packageName === 'dbt_utils' ? `dbt_utils.${m.name}` : m.name, m])));
     },
     patches: snap.patches,
     sourceDefs: snap.sourceDefs,

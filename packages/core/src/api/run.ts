@@ -43,6 +43,8 @@ async function execute(project: Project, options: RunOptions, command: string, k
     cachedBodies: previous?.entries,
     trustCache: previous?.sameProject && parsed.fromSnapshot,
     args: { select: options.select ?? null, exclude: options.exclude ?? null, full_refresh: options.fullRefresh ?? false },
+    // dbt runs on-run-start / on-run-end for run, build, seed, snapshot and test.
+    projectHooks: true,
   });
   // Bodies rendered under --full-refresh/--store-failures flags are not what a plain run would render.
   if (options.cache !== false && !options.fullRefresh && !options.storeFailures) saveCompiledCache(project, result.compiler, previous);

@@ -1,6 +1,7 @@
 // show: preview rows of a model or of inline SQL, compiled with the same context as models.
 import type { ColumnMeta } from '../adapter/types.js';
 import { Compiler } from '../compile/compile-project.js';
+import { compileWithWarehouse, warehouseAccess } from '../compile/async-render.js';
 import { TsdbtError, didYouMean } from '../errors.js';
 import { redact } from '../execute/redact.js';
 import { openSession } from '../execute/session.js';
@@ -67,7 +68,7 @@ export async function show(project: Project, options: ShowOptions): Promise<Show
   const session = await openSession(project, options.adapters, 1);
   try {
     const compiler = new Compiler(parsed, session.dialect);
-    const compiled = compiler.compile(node);
+    const compiled = await session.pool.withConnection((conn) => compileWithWarehouse(compiler, node, warehouseAccess(conn, session.introspector)));
     const limit = options.limit ?? 5;
     const sql = limit < 0 ? compiled.compiledSql : session.dialect.limitQuery(compiled.compiledSql, limit + 1);
     try {

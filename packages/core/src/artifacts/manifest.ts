@@ -4,6 +4,7 @@ import path from 'node:path';
 import type { CompiledModel } from '../compile/compile-project.js';
 import type { GraphNode } from '../parse/nodes.js';
 import type { ParsedProject } from '../parse/parse-project.js';
+import { definitionManifestEntry, definitionsOf } from '../parse/definitions.js';
 import { metadata, writeJson } from './metadata.js';
 
 export const MANIFEST_VERSION = 1;
@@ -71,6 +72,14 @@ export function buildManifest(parsed: ParsedProject, relationName: (node: GraphN
   }
   const disabled: Record<string, unknown[]> = {};
   for (const node of parsed.disabled.values()) disabled[node.uniqueId] = [nodeEntry(node, undefined)];
+  // Exposures, semantic models, metrics, saved queries: manifest entries and graph edges, never run.
+  const defined: Record<string, Record<string, unknown>> = { exposure: {}, semantic_model: {}, metric: {}, saved_query: {} };
+  for (const d of definitionsOf(parsed)) {
+    defined[d.resourceType]![d.uniqueId] = definitionManifestEntry(d);
+    parentMap[d.uniqueId] = d.dependsOn;
+    childMap[d.uniqueId] ??= [];
+    for (const p of d.dependsOn) (childMap[p] ??= []).push(d.uniqueId);
+  }
   const macros: Record<string, unknown> = {};
   for (const m of parsed.macros.values()) macros[m.uniqueId] = { unique_id: m.uniqueId, name: m.name, package_name: m.packageName, original_file_path: m.originalFilePath, resource_type: 'macro' };
   return {
@@ -79,8 +88,10 @@ export function buildManifest(parsed: ParsedProject, relationName: (node: GraphN
     sources,
     macros,
     docs: {},
-    exposures: {},
-    metrics: {},
+    exposures: defined.exposure,
+    metrics: defined.metric,
+    semantic_models: defined.semantic_model,
+    saved_queries: defined.saved_query,
     groups: {},
     selectors: {},
     disabled,

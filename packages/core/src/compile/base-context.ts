@@ -5,6 +5,7 @@ import type { Project } from '../project/load-project.js';
 import { SECRET_TARGET_KEYS } from '../project/profiles.js';
 import { envVarLookup, SECRET_ENV_PREFIXES } from '../project/yaml-render.js';
 import { jinjaFunction } from '../template/engine.js';
+import { dbtFlags, parseTimeIntrospection } from '../template/introspection.js';
 
 export type TemplateContext = Record<string, unknown>;
 
@@ -38,7 +39,9 @@ export function baseContext(project: Project, phase: 'parse' | 'compile' | 'run'
     project_name: project.config.name,
     target,
     execute: phase !== 'parse',
-    flags: { FULL_REFRESH: runFlags?.fullRefresh ?? false, STORE_FAILURES: runFlags?.storeFailures ?? false, WHICH: runFlags?.command ?? phase },
+    flags: dbtFlags(runFlags, phase),
+    // run_query, statement, adapter.get_relation … return nothing at parse (compile/run: see compile/async-render.ts).
+    ...(phase === 'parse' ? parseTimeIntrospection(String(project.target.config.type)) : {}),
     var: jinjaFunction(([name, fallback]) => {
       const key = String(name);
       if (Object.prototype.hasOwnProperty.call(project.vars, key)) return project.vars[key];

@@ -14,6 +14,7 @@ import { extractStatic, renderSimple, type StaticExtraction } from '../template/
 import { baseContext, type TemplateContext } from './base-context.js';
 import { injectCtes } from './ephemeral.js';
 import { RelationValue, ephemeralCteName } from './relation.js';
+import { Introspection, isPendingWarehouseCall } from './async-render.js';
 
 export interface CompiledModel {
   uniqueId: string;
@@ -40,6 +41,11 @@ export interface CompileOptions {
   nodeIds?: Iterable<string> | undefined;
   /** Write target/compiled/… files (default true). */
   writeFiles?: boolean | undefined;
+  /**
+   * A model whose render asks the warehouse (run_query …) is left out of `models` and listed in
+   * `pending` instead of failing (api/compile.ts then compiles those with a connection).
+   */
+  deferWarehouse?: boolean | undefined;
   /** Extra context for every render (is_incremental etc. at run time). */
   /** Run-time context for a node (undefined when the compile-time context applies: then it can be cached). */
   extraContext?: ((node: SqlNode) => TemplateContext | undefined) | undefined;
@@ -49,6 +55,8 @@ export interface CompiledProject {
   parsed: ParsedProject;
   models: Map<string, CompiledModel>;
   compiler: Compiler;
+  /** With `deferWarehouse`: nodes whose render needs the warehouse, in DAG order. */
+  pending: SqlNode[];
 }
 
 /** A rendered body and what it was rendered from (see bodyKey), kept across runs. */
@@ -72,6 +80,8 @@ export class Compiler {
   private currentFile = '';
   /** A project macro named like a context function (ref, source …) disables the substitution fast path. */
   private readonly overridden: boolean;
+  /** run_query, statement, adapter.get_relation, graph … (see compile/async-render.ts). */
+  private readonly introspection: Introspection;
 
   constructor(
     private readonly parsed: ParsedProject,
@@ -84,7 +94,9 @@ export class Compiler {
     /** run/build flags templates see as `flags.FULL_REFRESH` … (part of the cache key). */
     runFlags?: { fullRefresh: boolean; storeFailures: boolean; command: string },
   ) {
-    this.base = baseContext(parsed.project, 'compile', () => this.currentFile, (name, value) => (this.envReads[name] = envHash(value)), runFlags);
+    this.introspection = new Introspection(parsed, dialect, (parsed.project.target.config.database as string | undefined) ?? undefined);
+    // In the base, which every render copies first (a cheap whole-object copy): see async-render.ts.
+    this.base = { ...baseContext(parsed.project, 'compile', () => this.currentFile, (name, value) => (this.envReads[name] = envHash(value)), runFlags), ...this.introspection.names };
     this.overridden = ['ref', 'source', 'config', 'var', 'env_var'].some((n) => parsed.engine.hasMacro(n));
     const p = parsed.project;
     this.globalKey = sha1(
@@ -131,6 +143,7 @@ export class Compiler {
 
   private context(node: SqlNode, extra: TemplateContext | undefined): TemplateContext {
     const { parsed } = this;
+    this.introspection.begin(node);
     const file = node.originalFilePath;
     const byName = (name: string) => {
       const target = this.refTarget(name);
@@ -183,8 +196,21 @@ export class Compiler {
     const ex = this.extraction(node);
     const sql = ex.simple && !this.overridden ? renderSimple(ex, ctx, node.originalFilePath) : this.parsed.engine.render(node.originalFilePath, node.rawCode, ctx);
     this.bodies.set(node.uniqueId, sql);
-    if (cacheable) this.entries.set(node.uniqueId, { key, sql, env: this.envReads });
+    // Output that depends on what the warehouse answered is never cached.
+    const asked = this.introspection.usedWarehouse(node);
+    this.introspection.done(node);
+    if (cacheable && !asked) this.entries.set(node.uniqueId, { key, sql, env: this.envReads });
     return sql;
+  }
+
+  /**
+   * Render extra template text (a hook) in `node`'s run-time context (`this`, ref, source, config …),
+   * or in the project context when there is no node (on-run-start / on-run-end). Never cached.
+   */
+  renderExtra(node: SqlNode | undefined, text: string, label: string, extra?: TemplateContext): string {
+    this.currentFile = node?.originalFilePath ?? label;
+    const ctx = node ? this.context(node, { ...this.extraContext?.(node), ...extra }) : { ...this.base, ...extra };
+    return this.parsed.engine.render(label, text, ctx);
   }
 
   /** Output that may differ between renders of the same text (now(), log(), run_query …) is never cached. */
@@ -259,13 +285,19 @@ export function compileProject(parsed: ParsedProject, options: CompileOptions): 
   const compiler = new Compiler(parsed, options.dialect, options.extraContext, options.cachedBodies, options.trustCache);
   const ids = options.nodeIds ? [...options.nodeIds] : [...parsed.nodes.keys()];
   const models = new Map<string, CompiledModel>();
+  const pending: SqlNode[] = [];
   for (const id of ids) {
     const node = parsed.nodes.get(id);
     if (!node || !isSqlNode(node)) continue;
-    models.set(id, compiler.compile(node));
+    try {
+      models.set(id, compiler.compile(node));
+    } catch (e) {
+      if (!options.deferWarehouse || !isPendingWarehouseCall(e)) throw e;
+      pending.push(node);
+    }
   }
   if (options.writeFiles !== false) writeCompiledFiles(parsed.project.projectDir, models.values());
-  return { parsed, models, compiler };
+  return { parsed, models, compiler, pending };
 }
 
 /**

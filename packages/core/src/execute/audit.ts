@@ -3,6 +3,7 @@
 // still see the previous relation; a failing test rolls the whole build back, so consumers never
 // see data that failed its tests (dbt-core #6035).
 import { TsdbtError } from '../errors.js';
+import { compileWithWarehouse, warehouseAccess } from '../compile/async-render.js';
 import type { ModelNode, TestNode } from '../parse/nodes.js';
 import type { NodeRunContext } from './node-handler.js';
 import { testQuery, testStatus } from './run-test.js';
@@ -32,7 +33,7 @@ export function auditHook(model: ModelNode, tests: readonly TestNode[], ctx: Nod
   return async () => {
     const failed: string[] = [];
     for (const test of tests) {
-      const compiled = ctx.compiler.compile(test);
+      const compiled = await compileWithWarehouse(ctx.compiler, test, warehouseAccess(ctx.conn, ctx.introspector));
       const cfg = test.config;
       const limit = cfg.limit === undefined || cfg.limit === null ? undefined : Number(cfg.limit);
       const sql = testQuery(compiled.compiledSql, String(cfg.fail_calc ?? 'count(*)'), String(cfg.warn_if ?? '!= 0'), String(cfg.error_if ?? '!= 0'), limit);

@@ -23,6 +23,7 @@ import { runTest, runUnitTest } from './run-test.js';
 import { schedule } from './scheduler.js';
 import { buildGraph } from '../graph/test-edges.js';
 import { openSession } from './session.js';
+import { hookSpecs, runProjectHooks } from './hooks.js';
 
 const HANDLERS: Partial<Record<GraphNode['resourceType'], NodeHandler>> = {
   model: runModel,
@@ -46,6 +47,8 @@ export interface ExecuteOptions {
   trustCache?: boolean | undefined;
   /** Extra fields for run_results.json `args`. */
   args?: Record<string, unknown> | undefined;
+  /** Run the project's on-run-start / on-run-end hooks around the nodes (run, build, seed, snapshot, test). */
+  projectHooks?: boolean | undefined;
 }
 
 export interface ExecuteResult {
@@ -146,10 +149,27 @@ export async function executeNodes(project: Project, parsed: ParsedProject, orde
       emit({ type: 'node_finished', result: r, index: results.length, total });
     };
 
+    // on-run-start / on-run-end (execute/hooks.ts): reported as `operation` results, not as node events.
+    const built = order.map((id) => nodeOf(id).relation && nodeOf(id)).filter((n): n is GraphNode => !!n && n.resourceType !== 'test' && n.resourceType !== 'unit_test');
+    const hookSchemas = [...new Set(built.map((n) => n.relation!.schema))];
+    const hookResult = (r: NodeResult) => {
+      results.push(r);
+      emit({ type: 'log', level: r.status === 'error' ? 'warn' : 'info', message: `${r.name}: ${r.status === 'success' ? 'OK' : r.message}` });
+    };
+    let skipAll = false;
+    if (options.projectHooks) {
+      const start = await session.pool.withConnection(async (conn) => {
+        // As dbt: the schemas of the selected nodes exist before on-run-start runs.
+        if (hookSpecs(project.config.raw['on-run-start']).length) for (const n of built) await ensureSchema(conn)(n.relation!.schema, n.relation!.database);
+        return runProjectHooks('on-run-start', project, compiler, conn, { schemas: hookSchemas }, hookResult);
+      });
+      skipAll = !start.ok && project.config.flags?.['skip_nodes_if_on_run_start_fails'] === true;
+    }
     // build: tests gate what follows them (see graph/test-edges.ts).
     const graph = options.command === 'build' ? buildGraph(parsed.graph) : parsed.graph;
-    const selected = new Set(order);
-    await schedule(graph, selected, order, { threads, failFast: options.failFast, signal: options.signal }, {
+    const selected = new Set(skipAll ? [] : order);
+    if (skipAll) for (const id of order) push({ ...base(nodeOf(id), 0), status: 'skipped', message: 'skipped: an on-run-start hook failed (skip_nodes_if_on_run_start_fails)', executionTime: 0, startedAt: new Date().toISOString(), completedAt: new Date().toISOString() });
+    else await schedule(graph, selected, order, { threads, failFast: options.failFast, signal: options.signal }, {
       run: async (id, slot) => {
         const node = nodeOf(id);
         const b = base(node, slot);
@@ -191,6 +211,10 @@ export async function executeNodes(project: Project, parsed: ParsedProject, orde
         push({ ...base(node, 0), status: 'skipped', message: cause ? `skipped: upstream \`${cause}\` did not succeed` : 'skipped: run stopped', executionTime: 0, startedAt: now, completedAt: now });
       },
     });
+    if (options.projectHooks) {
+      const nodeResults = results.filter((r) => r.resourceType !== 'operation');
+      await session.pool.withConnection((conn) => runProjectHooks('on-run-end', project, compiler, conn, { schemas: hookSchemas, results: nodeResults }, hookResult));
+    }
   } finally {
     options.signal?.removeEventListener('abort', onAbort);
     await session.close();

@@ -9,6 +9,7 @@ import { materializeIncremental } from './materialize-incremental.js';
 import type { NodeRunContext } from './node-handler.js';
 import { findDependentViews, modelsBuiltAfter, recreateViews } from './dependent-views.js';
 import { runStatements } from './session.js';
+import { NO_HOOKS, runHookStatements, type ModelHooks } from './hooks.js';
 
 /** What exists in the warehouse, by `schema.identifier` (lower-cased where the engine folds case). */
 export class RelationCache {
@@ -48,15 +49,30 @@ export function planModel(dialect: Dialect, model: CompiledModel, cache: Relatio
   }
 }
 
-/** `beforeCommit` runs inside the transaction after the new relation is in place (audit before publish). */
-export async function materialize(conn: Connection, dialect: Dialect, model: CompiledModel, cache: RelationCache, ctx?: NodeRunContext, beforeCommit?: () => Promise<void>): Promise<{ rows?: number | undefined; message?: string | undefined }> {
+/**
+ * `beforeCommit` runs inside the transaction after the new relation is in place (audit before publish).
+ * `hooks`: the model's rendered pre/post hooks — pre-hooks open the transaction, post-hooks close it
+ * (before the audit), `transaction: false` ones run before BEGIN / after COMMIT.
+ */
+export async function materialize(conn: Connection, dialect: Dialect, model: CompiledModel, cache: RelationCache, ctx?: NodeRunContext, beforeCommit?: () => Promise<void>, hooks: ModelHooks = NO_HOOKS): Promise<{ rows?: number | undefined; message?: string | undefined }> {
+  await runHookStatements(conn, hooks.beforeBegin);
+  const result = await materializeInTransaction(conn, dialect, model, cache, ctx, beforeCommit, hooks);
+  await runHookStatements(conn, hooks.afterCommit);
+  return result;
+}
+
+async function materializeInTransaction(conn: Connection, dialect: Dialect, model: CompiledModel, cache: RelationCache, ctx: NodeRunContext | undefined, beforeCommit: (() => Promise<void>) | undefined, hooks: ModelHooks): Promise<{ rows?: number | undefined; message?: string | undefined }> {
   // Same condition as the run-time is_incremental() the model was rendered with.
   const node = model.node;
   if (ctx && node.config.materialized === 'incremental' && cache.get(node.relation!) === 'table' && !shouldFullRefresh(node.config, ctx.flags.fullRefresh)) {
     const leftovers = [TEMP_SUFFIX, BACKUP_SUFFIX]
       .map((s) => ({ identifier: withSuffix(node.relation!, s).identifier, kind: cache.get(withSuffix(node.relation!, s)) }))
       .filter((l): l is { identifier: string; kind: RelationKind } => l.kind !== undefined);
-    return materializeIncremental({ ...ctx, conn, dialect, relations: cache }, model, { existing: 'table', leftovers }, beforeCommit);
+    const afterApply = async () => {
+      await runHookStatements(conn, hooks.post);
+      await beforeCommit?.();
+    };
+    return materializeIncremental({ ...ctx, conn, dialect, relations: cache }, model, { existing: 'table', leftovers }, afterApply, hooks.pre);
   }
   const plan = planModel(dialect, model, cache);
   const rel = model.node.relation!;
@@ -64,14 +80,15 @@ export async function materialize(conn: Connection, dialect: Dialect, model: Com
   const views = ctx ? await findDependentViews(conn, ctx.introspector, rel, cache.get(rel)) : [];
   const builtLater = ctx && views.length > 0 ? modelsBuiltAfter(ctx, node.uniqueId) : () => false;
   let dropped: RelationRef[] = [];
-  const counts = await runStatements(conn, plan.statements.map((s) => s.sql), transactional, async () => {
+  const counts = await runStatements(conn, [...hooks.pre, ...plan.statements.map((s) => s.sql)], transactional, async () => {
     dropped = await recreateViews(conn, dialect, rel, views, { transactional, builtLater });
+    await runHookStatements(conn, hooks.post);
     await beforeCommit?.();
   });
   for (const v of dropped) cache.set(v.schema, v.identifier, undefined);
   cache.set(rel.schema, rel.identifier, plan.resultKind);
   cache.set(rel.schema, withSuffix(rel, TEMP_SUFFIX).identifier, undefined);
   cache.set(rel.schema, withSuffix(rel, BACKUP_SUFFIX).identifier, undefined);
-  const rows = plan.rowsFrom !== undefined && plan.resultKind === 'table' ? counts[plan.rowsFrom] : undefined;
+  const rows = plan.rowsFrom !== undefined && plan.resultKind === 'table' ? counts[hooks.pre.length + plan.rowsFrom] : undefined;
   return { rows };
 }

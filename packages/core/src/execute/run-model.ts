@@ -1,23 +1,30 @@
 // Models: compile (with run-time context such as is_incremental) and materialize.
 import { TsdbtError } from '../errors.js';
+import { compileWithWarehouse, warehouseAccess } from '../compile/async-render.js';
 import type { ModelNode } from '../parse/nodes.js';
 import { auditHook, auditTests } from './audit.js';
 import { materialize } from './materialize.js';
+import { renderModelHooks } from './hooks.js';
+import { checkContract, contractEnforced } from './contract.js';
 import type { NodeHandler } from './node-handler.js';
 
 export const runModel: NodeHandler = async (node, ctx) => {
   const model = node as ModelNode;
   let compiled;
   try {
-    compiled = ctx.compiler.compile(model);
+    compiled = await compileWithWarehouse(ctx.compiler, model, warehouseAccess(ctx.conn, ctx.introspector));
   } catch (e) {
     return { status: 'error', message: e instanceof TsdbtError ? e.format() : (e as Error).message };
   }
   try {
     const rel = model.relation!;
     await ctx.ensureSchema(rel.schema, rel.database);
+    // dbt checks a contract before building: a mismatch leaves the existing relation as it was.
+    if (contractEnforced(model)) await checkContract(ctx.conn, ctx.dialect, compiled);
     const audit = auditTests(model, ctx);
-    const { rows, message } = await materialize(ctx.conn, ctx.dialect, compiled, ctx.relations, ctx, audit.length ? auditHook(model, audit, ctx) : undefined);
+    // Rendered after the body, so `is_incremental()` and `this` are what the model itself saw.
+    const hooks = renderModelHooks(model, ctx.compiler);
+    const { rows, message } = await materialize(ctx.conn, ctx.dialect, compiled, ctx.relations, ctx, audit.length ? auditHook(model, audit, ctx) : undefined, hooks);
     return { status: 'success', message: message ?? (model.config.materialized === 'view' ? 'CREATE VIEW' : `SELECT ${rows ?? '?'}`), rowsAffected: rows, compiled };
   } catch (e) {
     return { status: 'error', message: e instanceof TsdbtError ? e.format() : (e as Error).message, compiled };

@@ -3,6 +3,7 @@
 // transaction: a failed or killed run leaves the table exactly as it was.
 import type { ColumnMeta, Connection, Dialect } from '../adapter/types.js';
 import { TsdbtError } from '../errors.js';
+import { compileWithWarehouse, warehouseAccess } from '../compile/async-render.js';
 import type { SnapshotNode } from '../parse/nodes.js';
 import { resolveSnapshotSpec } from '../parse/snapshot-config.js';
 import { checkSnapshotTarget, missingSnapshotColumns, planSnapshotCreate, planSnapshotMerge, snapshotStagingSql, STAGING_SUFFIX } from '../plan/materializations/snapshot.js';
@@ -21,7 +22,7 @@ export const runSnapshot: NodeHandler = async (node, ctx) => {
   const snapshot = node as SnapshotNode;
   let compiled;
   try {
-    compiled = ctx.compiler.compile(snapshot);
+    compiled = await compileWithWarehouse(ctx.compiler, snapshot, warehouseAccess(ctx.conn, ctx.introspector));
   } catch (e) {
     return { status: 'error', message: e instanceof TsdbtError ? e.format() : (e as Error).message };
   }

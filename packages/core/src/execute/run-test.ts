@@ -4,6 +4,7 @@
 import type { Dialect, RelationRef } from '../adapter/types.js';
 import type { CompiledModel } from '../compile/compile-project.js';
 import { TsdbtError } from '../errors.js';
+import { compileWithWarehouse, warehouseAccess } from '../compile/async-render.js';
 import type { TestNode } from '../parse/nodes.js';
 import { planTable } from '../plan/materializations/table.js';
 import { planView } from '../plan/materializations/view.js';
@@ -68,7 +69,7 @@ export const runTest: NodeHandler = async (node, ctx) => {
   let compiled: CompiledModel;
   let limit: number | undefined;
   try {
-    compiled = ctx.compiler.compile(effective);
+    compiled = await compileWithWarehouse(ctx.compiler, effective, warehouseAccess(ctx.conn, ctx.introspector));
     limit = limitOf(test);
   } catch (e) {
     return { status: 'error', message: e instanceof TsdbtError ? e.format() : (e as Error).message };

@@ -8,7 +8,7 @@ import type { ProjectFile } from '../project/files.js';
 import { yamlPosition } from '../project/yaml-file.js';
 import { extractStatic } from '../template/static-extract.js';
 import { finalizeConfig, folderConfigFor, mergeConfig, validateConfigKeys, validateFolderTree, type RawConfig } from './config.js';
-import { genericTestCode, readTestEntry, testIdHash, TEST_CONFIG_DEFAULTS, type GenericTestSpec, type TestTarget } from './generic-test.js';
+import { genericTestCode, testMacroName, readTestEntry, testIdHash, TEST_CONFIG_DEFAULTS, type GenericTestSpec, type TestTarget } from './generic-test.js';
 import type { ParseKindContext } from './kind-context.js';
 import { scanModel } from './model.js';
 import { VOLATILE_NAMES } from './parse-project.js';
@@ -45,6 +45,8 @@ function testConfig(ctx: ParseKindContext, fqn: readonly string[], own: RawConfi
 }
 
 /** Names of the generic tests the project can use (for "did you mean"). */
+const DBT_UTILS_TESTS = ['expression_is_true', 'accepted_range', 'unique_combination_of_columns', 'equality', 'recency', 'not_null_proportion'];
+
 function knownTests(project: Project): string[] {
   const names = new Set(['unique', 'not_null', 'accepted_values', 'relationships']);
   for (const f of [...project.files.macros, ...genericTestFiles(project)]) {
@@ -87,9 +89,9 @@ export function parseDataTests(ctx: ParseKindContext, nodes: ReadonlyMap<string,
       throw new TsdbtError('yaml', `test on ${what}: ${message}`, { location: location(), hint });
     };
     const spec: GenericTestSpec = readTestEntry(entry, at.target, at.columnName, fail);
-    const macro = `test_${spec.testName}`;
+    const macro = testMacroName(spec);
     if (!engine.hasMacro(macro)) {
-      const hint = didYouMean(spec.testName, (known ??= knownTests(project)));
+      const hint = didYouMean(`${spec.namespace ? `${spec.namespace}.` : ''}${spec.testName}`, (known ??= [...knownTests(project), ...DBT_UTILS_TESTS.map((t) => `dbt_utils.${t}`)]));
       fail(`unknown test \`${spec.namespace ? `${spec.namespace}.` : ''}${spec.testName}\``, hint ?? `define it with {% test ${spec.testName}(model, column_name) %} … {% endtest %} in macros/ or tests/generic/`);
     }
     validateConfigKeys(spec.config, ctx.diagnostics, location);

@@ -189,5 +189,10 @@ export function genericTestCode(spec: GenericTestSpec): string {
   const kw = Object.keys(spec.kwargs)
     .sort((a, b) => (a === 'model' ? -1 : b === 'model' ? 1 : a === 'column_name' ? -1 : b === 'column_name' ? 1 : 0))
     .map((k) => `${k}=${jinjaArg(spec.kwargs[k], k)}`);
-  return `{{ test_${spec.testName}(${kw.join(', ')}) }}`;
+  return `{{ ${testMacroName(spec)}(${kw.join(', ')}) }}`;
+}
+
+/** The macro a test runs: `test_<name>`, or `<package>.test_<name>` for `dbt_utils.accepted_range`. */
+export function testMacroName(spec: Pick<GenericTestSpec, 'namespace' | 'testName'>): string {
+  return spec.namespace ? `${spec.namespace}.test_${spec.testName}` : `test_${spec.testName}`;
 }

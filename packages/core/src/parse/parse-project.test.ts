@@ -106,18 +106,19 @@ describe('parse-time rendering details', () => {
     expect(p.nodes.get('model.p.b')!.config.materialized).toBe('table');
   });
 
-  it('renders env_var in properties YAML (a source schema), but not descriptions', async () => {
+  it('renders env_var in properties YAML (a source schema), and doc() in descriptions from docs blocks', async () => {
     const p = await parsed(
       {
         'tsdbt_project.yml': 'name: p\n',
         'models/a.sql': "select * from {{ source('raw', 't') }}",
+        'models/docs.md': '{% docs raw %}\nRaw landing data.\n{% enddocs %}\n',
         'models/src.yml': "version: 2\nsources:\n  - name: raw\n    schema: \"{{ env_var('RAW_SCHEMA', 'raw_default') }}\"\n    description: \"{{ doc('raw') }}\"\n    tables:\n      - name: t\n",
       },
       { RAW_SCHEMA: 'landing' },
     );
     const src = p.nodes.get('source.p.raw.t')!;
     expect(src.relation!.schema).toBe('landing');
-    expect((src as { sourceDescription: string }).sourceDescription).toBe("{{ doc('raw') }}");
+    expect((src as { sourceDescription: string }).sourceDescription).toBe('Raw landing data.');
   });
 
   it('keeps hooks in the project file unrendered (they need `this` at run time)', async () => {

@@ -11,10 +11,13 @@ import type { Project } from '../project/load-project.js';
 import { yamlPosition } from '../project/yaml-file.js';
 import { BUILTIN_MACRO_FILES } from '../template/builtin-macros.js';
 import { TemplateEngine } from '../template/engine.js';
+import { applyDocs, collectDocs } from '../template/docs-blocks.js';
+import { dispatchSettings, registerBundledMacros } from '../template/bundled-packages.js';
 import { extractStatic, type StaticExtraction } from '../template/static-extract.js';
 import { finalizeConfig, folderConfigFor, mergeConfig, validateConfigKeys, validateFolderTree, type RawConfig } from './config.js';
 import { recordingFunctions, scanModel } from './model.js';
 import { isRefable, isSqlNode, type GraphNode, type MacroDef, type ModelNode, type RefCall, type SourceCall, type SourceNode } from './nodes.js';
+import { definitionsOf, type DefinitionNode } from './definitions.js';
 import { locateEntry, parsePropertiesFile, type NodePatch, type SourceTableDef } from './properties.js';
 import { resolveRelations } from './relations.js';
 import type { ParseKindContext } from './kind-context.js';
@@ -48,6 +51,8 @@ export interface ParsedProject {
   fromSnapshot?: boolean | undefined;
   /** Hash of the env vars read while parsing and their values (set by the caching layer). */
   envKey?: string | undefined;
+  /** Exposures, semantic models, metrics, saved queries (parse/definitions.ts; read with definitionsOf). */
+  definitions?: DefinitionNode[] | undefined;
 }
 
 export interface ParseOptions {
@@ -68,12 +73,14 @@ export function createEngine(project: Project, onLog?: (message: string, info: b
   const engine = new TemplateEngine({ onLog: (msg, info) => onLog?.(msg, info) });
   const macros = new Map<string, MacroDef>();
   for (const [file, source] of Object.entries(BUILTIN_MACRO_FILES)) {
-    for (const name of engine.addMacroFile(file, source)) {
+    for (const name of engine.addMacroFile(file, source, { package: 'dbt' })) {
       macros.set(name, { uniqueId: `macro.tsdbt.${name}`, name, packageName: 'tsdbt', originalFilePath: file, fileKey: file });
     }
   }
+  registerBundledMacros(engine, macros);
+  engine.configureDispatch(dispatchSettings(project));
   for (const file of macroFiles(project)) {
-    const names = engine.addMacroFile(file.relPath, file.contents);
+    const names = engine.addMacroFile(file.relPath, file.contents, { package: project.config.name });
     for (const name of names) {
       macros.set(name, { uniqueId: `macro.${project.config.name}.${name}`, name, packageName: project.config.name, originalFilePath: file.relPath, fileKey: file.relPath });
     }
@@ -271,6 +278,9 @@ export async function parseProject(project: Project, options: ParseOptions = {})
   for (const n of parseDataTests(kindCtx, nodes, sourceDefs)) addNode(n);
   resolveRelations(project, engine, [...nodes.values()].filter((n) => n.resourceType === 'test' || n.resourceType === 'unit_test'));
 
+  // `{{ doc('name') }}` in descriptions → the `{% docs %}` block's text, as dbt renders at parse.
+  applyDocs(nodes.values(), collectDocs(project.files.docs ?? []));
+
   // Graph: nodes, then edges from refs, sources and test attachments.
   const graph = createNodeGraph();
   for (const node of nodes.values()) graph.addNode(node.uniqueId, { node });
@@ -344,5 +354,8 @@ export async function parseProject(project: Project, options: ParseOptions = {})
     });
   }
 
-  return { project, nodes, disabled, graph, macros, patches, sourceDefs, engine, extractions, yamlValues, volatileMacros, order };
+  const parsed: ParsedProject = { project, nodes, disabled, graph, macros, patches, sourceDefs, engine, extractions, yamlValues, volatileMacros, order };
+  // Checked now, so a broken ref() in an exposure or metric fails the parse as in dbt.
+  definitionsOf(parsed);
+  return parsed;
 }

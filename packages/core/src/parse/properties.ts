@@ -99,8 +99,11 @@ function nodeConfig(y: YamlFile, entry: Obj, path: Array<string | number>, d: Di
   return config;
 }
 
-/** Properties values that stay as written: docs text, tests (rendered when tests run) and hooks. */
-const NOT_RENDERED = new Set(['description', 'tests', 'data_tests', ...DEFERRED_KEYS]);
+/**
+ * Properties values that stay as written: docs text, tests (rendered when tests run), hooks, and the
+ * semantic layer's definitions, whose `{{ Dimension('…') }}` filters are MetricFlow's, not Jinja's.
+ */
+const NOT_RENDERED = new Set(['description', 'tests', 'data_tests', ...DEFERRED_KEYS, 'semantic_models', 'metrics', 'saved_queries']);
 
 /**
  * `cached`: the file's parsed YAML value from an earlier run (same checksum). `render`: env_var/var

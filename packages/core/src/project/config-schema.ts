@@ -89,7 +89,7 @@ export const PROJECT_KEYS: Record<string, ConfigKeySpec> = {
   'log-path': { type: 'string', description: 'Where logs are written.' },
   'packages-install-path': { type: 'string', description: 'Where packages are installed.' },
   'clean-targets': { type: 'array', description: 'Folders removed by `tsdbt clean`.' },
-  'require-dbt-version': { type: 'string|array', description: 'Accepted for compatibility; ignored.' },
+  'require-dbt-version': { type: 'string|array', description: 'dbt version constraints, checked against the dbt version tsdbt follows (DBT_COMPATIBLE_VERSION).' },
   vars: { type: 'object', description: 'Project variables for var().' },
   models: { type: 'object', description: 'Folder-level model config (+materialized, +schema…).' },
   seeds: { type: 'object', description: 'Folder-level seed config.' },

@@ -5,11 +5,13 @@ import path from 'node:path';
 import { parse as parseYamlText } from 'yaml';
 import { TsdbtError } from '../errors.js';
 import { PROJECT_KEYS } from './config-schema.js';
+import { checkRequiredDbtVersion, readProjectFlags, warnDeprecatedKeys } from './project-compat.js';
 import { Diagnostics } from './diagnostics.js';
 import { readProjectFiles, type FileStat, type ProjectFile } from './files.js';
 import { loadStatCache, saveStatCache } from './stat-cache.js';
 import { resolveTarget, type ResolvedTarget } from './profiles.js';
 import { parseYamlFile, yamlPosition, type YamlFile } from './yaml-file.js';
+import { readPackageSpecs } from './packages.js';
 import { renderYamlValue } from './yaml-render.js';
 
 export interface LoadProjectOptions {
@@ -24,6 +26,8 @@ export interface LoadProjectOptions {
   env?: NodeJS.ProcessEnv | undefined;
   /** Use and update the file stat cache in target/.tsdbt (default true). */
   cache?: boolean | undefined;
+  /** Check `require-dbt-version` (default true; dbt's --no-version-check turns it off). */
+  versionCheck?: boolean | undefined;
 }
 
 export interface ProjectConfig {
@@ -43,6 +47,8 @@ export interface ProjectConfig {
   /** Folder config trees, by resource kind, as written under `models:` etc. */
   folderConfig: { models: Record<string, unknown>; seeds: Record<string, unknown>; snapshots: Record<string, unknown>; tests: Record<string, unknown>; sources: Record<string, unknown> };
   dispatch: Array<{ macro_namespace: string; search_order: string[] }>;
+  /** `flags:` as written (unknown ones warned about). */
+  flags: Record<string, unknown>;
   /** The raw project file, rendered. */
   raw: Record<string, unknown>;
 }
@@ -60,7 +66,8 @@ export interface Project {
   threads: number;
   strict: boolean;
   env: NodeJS.ProcessEnv;
-  files: { models: ProjectFile[]; properties: ProjectFile[]; macros: ProjectFile[]; tests: ProjectFile[]; seeds: ProjectFile[]; snapshots: ProjectFile[] };
+  /** `docs` holds the .md files with `{% docs %}` blocks (docs-paths, default every resource folder). */
+  files: { models: ProjectFile[]; properties: ProjectFile[]; macros: ProjectFile[]; tests: ProjectFile[]; seeds: ProjectFile[]; snapshots: ProjectFile[]; docs?: ProjectFile[] | undefined };
   /** Values that must never be printed (passwords, secret env vars). */
   secrets: Set<string>;
   diagnostics: Diagnostics;
@@ -119,6 +126,10 @@ export async function loadProject(options: LoadProjectOptions = {}): Promise<Pro
       hint: 'e.g. `name: jaffle_shop`',
     });
   }
+  checkRequiredDbtVersion(raw['require-dbt-version'], name, locate('require-dbt-version'), options.versionCheck ?? true);
+  readPackageSpecs(projectDir);
+  warnDeprecatedKeys(raw, diagnostics, locate);
+  const flags = readProjectFlags(raw.flags, diagnostics, (k) => ({ file: projectFile, ...yamlPosition(yaml, k ? ['flags', k] : ['flags']) }));
   const rawVars = (raw.vars ?? {}) as Record<string, unknown>;
   const vars: Record<string, unknown> = {};
   for (const [k, v] of Object.entries(rawVars)) if (k !== name || typeof v !== 'object') vars[k] = v;
@@ -146,6 +157,7 @@ export async function loadProject(options: LoadProjectOptions = {}): Promise<Pro
       sources: obj(raw.sources),
     },
     dispatch: Array.isArray(raw.dispatch) ? (raw.dispatch as ProjectConfig['dispatch']) : [],
+    flags,
     raw,
   };
 
@@ -173,6 +185,7 @@ export async function loadProject(options: LoadProjectOptions = {}): Promise<Pro
     tests: read(config.testPaths, ['.sql']),
     seeds: readProjectFiles(projectDir, config.seedPaths, ['.csv'], false),
     snapshots: read(config.snapshotPaths, ['.sql']),
+    docs: read(Array.isArray(raw['docs-paths']) ? (raw['docs-paths'] as string[]) : [...new Set([...config.modelPaths, ...config.seedPaths, ...config.snapshotPaths, ...config.macroPaths])], ['.md']),
   };
   if (options.cache !== false) saveStatCache(statFile, stats.known, stats.seen);
 

@@ -15,9 +15,24 @@ export interface YamlRenderContext {
 }
 
 const env = new nunjucks.Environment(null, { autoescape: false, throwOnUndefined: false });
-env.addFilter('as_number', (v: unknown) => Number(v));
-env.addFilter('as_bool', (v: unknown) => v === true || String(v).toLowerCase() === 'true');
+// dbt's as_* filters mark a value for native conversion; as_text keeps text text.
+env.addFilter('as_number', (v: unknown) => (typeof v === 'number' ? v : Number(String(v).trim())));
+env.addFilter('as_bool', (v: unknown) => (typeof v === 'boolean' ? v : pyLiteral(String(v)) === true));
+env.addFilter('as_native', (v: unknown) => (typeof v === 'string' ? pyLiteral(v) : v));
 env.addFilter('as_text', (v: unknown) => String(v ?? ''));
+
+/** The Python literals dbt's native rendering recognises (a small literal_eval); other text stays text. */
+function pyLiteral(text: string): unknown {
+  const t = text.trim();
+  if (t === 'True' || t === 'true') return true;
+  if (t === 'False' || t === 'false') return false;
+  if (t === 'None') return null;
+  if (/^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$/.test(t)) return Number(t);
+  return text;
+}
+
+/** A value that is exactly one `{{ expression }}`: dbt's native rendering returns the expression's value. */
+const SINGLE_EXPRESSION = /^\{\{-?\s*((?:(?!\{\{|\}\}|\{%).)*?)\s*-?\}\}$/s;
 
 /** Look up an env var the way dbt's `env_var()` does: missing without default is an error. */
 export function envVarLookup(ctx: Pick<YamlRenderContext, 'env' | 'secrets'>, name: string, fallback?: unknown, file?: string): string {
@@ -35,7 +50,24 @@ export function envVarLookup(ctx: Pick<YamlRenderContext, 'env' | 'secrets'>, na
 
 /** Render one string if it holds a template tag; other values pass through. */
 export function renderYamlString(value: string, ctx: YamlRenderContext, keyPath: string): string {
+  return renderYaml(value, ctx, keyPath, false) as string;
+}
+
+/**
+ * As dbt renders project, properties and profile values: a value that is a single `{{ … }}` keeps the
+ * type of what the expression returns (`"{{ var('x', false) }}"` → false, `"{{ 1 + 1 }}"` → 2); a string
+ * result stays a string unless an `as_bool`/`as_number`/`as_native` filter converted it; anything
+ * else renders to text.
+ */
+export function renderYamlNative(value: string, ctx: YamlRenderContext, keyPath: string): unknown {
+  return renderYaml(value, ctx, keyPath, true);
+}
+
+function renderYaml(value: string, ctx: YamlRenderContext, keyPath: string, native: boolean): unknown {
   if (!value.includes('{{') && !value.includes('{%')) return value;
+  const single = native ? SINGLE_EXPRESSION.exec(value) : null;
+  let captured: { value: unknown } | undefined;
+  const template = single ? `{{ __tsdbt_native((${single[1]})) }}` : value;
   // nunjucks wraps errors thrown by globals into its own; keep ours to rethrow as is.
   let thrown: TsdbtError | undefined;
   const guard =
@@ -49,10 +81,17 @@ export function renderYamlString(value: string, ctx: YamlRenderContext, keyPath:
       }
     };
   try {
-    return env.renderString(value, {
+    const text = env.renderString(template, {
+      __tsdbt_native: (v: unknown) => {
+        captured = { value: v };
+        return '';
+      },
       env_var: guard((name: string, fallback?: unknown) => envVarLookup(ctx, name, fallback, ctx.file)),
       var: (name: string, fallback?: unknown) => (name in ctx.vars ? ctx.vars[name] : fallback),
     });
+    if (!captured) return text;
+    const v = captured.value;
+    return v === undefined ? '' : v;
   } catch (e) {
     if (thrown) throw thrown;
     const msg = String((e as Error).message ?? e).replace(/^\(unknown path\)\s*/, '').split('\n').slice(-1)[0];
@@ -65,7 +104,7 @@ export const DEFERRED_KEYS: ReadonlySet<string> = new Set(['pre-hook', 'post-hoo
 
 /** Deep-render every string in a YAML value, leaving the values of `skip` keys as written. */
 export function renderYamlValue(value: unknown, ctx: YamlRenderContext, keyPath = '', skip: ReadonlySet<string> = DEFERRED_KEYS): unknown {
-  if (typeof value === 'string') return renderYamlString(value, ctx, keyPath);
+  if (typeof value === 'string') return renderYamlNative(value, ctx, keyPath);
   if (Array.isArray(value)) return value.map((v, i) => renderYamlValue(v, ctx, `${keyPath}[${i}]`, skip));
   if (value && typeof value === 'object') {
     const out: Record<string, unknown> = {};

@@ -76,6 +76,17 @@ where parent.to_field is null
 {% endtest %}
 `;
 
+/** dbt's hook helpers: a hook as JSON `{"sql": …, "transaction": …}` (read by execute/hooks.ts). */
+const HOOK_MACROS = `
+{% macro make_hook_config(sql, inside_transaction) -%}
+  {{ tojson({"sql": sql, "transaction": inside_transaction}) }}
+{%- endmacro %}
+{% macro before_begin(sql) -%}{{ make_hook_config(sql, inside_transaction=False) }}{%- endmacro %}
+{% macro in_transaction(sql) -%}{{ make_hook_config(sql, inside_transaction=True) }}{%- endmacro %}
+{% macro after_commit(sql) -%}{{ make_hook_config(sql, inside_transaction=False) }}{%- endmacro %}
+`;
+
 export const BUILTIN_MACRO_FILES: Record<string, string> = {
   'tsdbt/macros/generic_tests.sql': GENERIC_TESTS,
+  'tsdbt/macros/hooks.sql': HOOK_MACROS,
 };

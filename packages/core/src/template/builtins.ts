@@ -6,7 +6,8 @@ import { TsdbtError } from '../errors.js';
 import { ReturnSignal } from './jinja-compat.js';
 import { jinjaFunction, splitArgs } from './jinja-function.js';
 import { makeModules } from './py-modules.js';
-import { isPlainObject, pyJsonDumps, pyPercentFormat, pyStr, pyTruthy } from './py.js';
+import { jinjaFilters, jinjaTests } from './jinja-filters.js';
+import { isPlainObject, pyJsonDumps, pyPercentFormat, PyFloat, pyStr, pyTruthy } from './py.js';
 
 type Fn = (...a: any[]) => any;
 export type LogFn = (msg: string, info: boolean) => void;
@@ -97,8 +98,9 @@ export function makeFilters(): Record<string, Fn> {
     map(this: { env: { getFilter(n: string): Fn } }, seq: unknown, ...raw: unknown[]) {
       const { args, kwargs } = splitArgs(raw);
       const items = toList(seq);
-      if (typeof kwargs['attribute'] === 'string') {
-        const a = kwargs['attribute'];
+      // `attribute=0` (an integer) is an item lookup, as in dbt_utils' `result['data'] | map(attribute=0)`.
+      if (typeof kwargs['attribute'] === 'string' || typeof kwargs['attribute'] === 'number') {
+        const a = String(kwargs['attribute']);
         return items.map((i) => attr(i, a) ?? kwargs['default']);
       }
       const [name, ...rest] = args;
@@ -136,11 +138,13 @@ export function makeFilters(): Record<string, Fn> {
     format: (fmt: unknown, ...args: unknown[]) => pyPercentFormat(pyStr(fmt), args),
     max: (seq: unknown) => toList(seq).reduce((m: any, x: any) => (m === undefined || x > m ? x : m), undefined),
     min: (seq: unknown) => toList(seq).reduce((m: any, x: any) => (m === undefined || x < m ? x : m), undefined),
-    // dbt's native-type filters: values are already native here.
-    as_bool: (v: unknown) => (typeof v === 'string' ? /^(true|1|yes)$/i.test(v.trim()) : pyTruthy(v)),
-    as_number: (v: unknown) => (typeof v === 'string' ? Number(v) : v),
-    as_native: (v: unknown) => v,
+    // dbt's native-type filters: in SQL (text) rendering dbt maps all four to str() (its
+    // TextMarker); only its native rendering of YAML values converts (project/yaml-render.ts).
+    as_bool: (v: unknown) => pyStr(v),
+    as_number: (v: unknown) => pyStr(v),
+    as_native: (v: unknown) => pyStr(v),
     as_text: (v: unknown) => pyStr(v),
+    ...jinjaFilters(),
   };
 }
 
@@ -155,8 +159,8 @@ export function makeTests(): Record<string, Fn> {
     true: (v: unknown) => v === true,
     false: (v: unknown) => v === false,
     integer: isInt,
-    float: (v: unknown) => typeof v === 'number' && !Number.isInteger(v),
-    sequence: (v: unknown) => Array.isArray(v) || typeof v === 'string',
+    float: (v: unknown) => v instanceof PyFloat || (typeof v === 'number' && !Number.isInteger(v)),
+    ...jinjaTests(),
     in: (v: unknown, c: unknown) => (Array.isArray(c) ? c.includes(v) : typeof c === 'string' ? c.includes(String(v)) : isPlainObject(c) ? Object.prototype.hasOwnProperty.call(c, String(v)) : false),
   };
 }

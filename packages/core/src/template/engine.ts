@@ -9,9 +9,11 @@
 import { didYouMean, TsdbtError } from '../errors.js';
 import { doExtension, makeFilters, makeGlobals, makeTests, materializationExtension, snapshotExtension, testBlockExtension } from './builtins.js';
 import { ENGINE_HOOK, installPatches, macroFile, macroName, newContext, nj, PY_OUTPUT, runtime, setDefiningFile, type NjContext, type NjEnv, type NjTemplate } from './jinja-compat.js';
-import { toRawArgs } from './jinja-function.js';
+import { jinjaFunction, toRawArgs } from './jinja-function.js';
 import { normalizeSource } from './scanner.js';
 import { toTemplateError, withLocation } from './template-errors.js';
+import { loopControlExtension } from './jinja-syntax.js';
+import { MacroNamespace, resolveDispatch, withDispatch, type DispatchSettings } from './dispatch.js';
 
 export { jinjaFunction, type JinjaFn } from './jinja-function.js';
 
@@ -37,6 +39,11 @@ export class TemplateEngine {
   private readonly env: NjEnv & { globals: Record<string, unknown> };
   private readonly builtins: Record<string, unknown>;
   private readonly macros = new Map<string, MacroEntry>();
+  /** Macros by package (`dbt`, `dbt_utils`, the root project): what `pkg.name` and dispatch see. */
+  private readonly packages = new Map<string, Map<string, MacroEntry>>();
+  private readonly namespaces = new Map<string, MacroNamespace>();
+  private bareAdapter: unknown;
+  private dispatchSettings: DispatchSettings = { adapterType: 'default', rootPackage: undefined, searchOrder: {} };
   /** Raw source → compiled template and normalised source (LRU by insertion order). */
   private readonly cache = new Map<string, Compiled>();
   private active: Record<string, unknown> | undefined;
@@ -52,6 +59,7 @@ export class TemplateEngine {
     env.addExtension('test', testBlockExtension);
     env.addExtension('snapshot', snapshotExtension);
     env.addExtension('materialization', materializationExtension);
+    env.addExtension('loopcontrols', loopControlExtension);
     env[ENGINE_HOOK] = (context: NjContext, name: string) => this.lookup(context, name);
     this.env = env as unknown as NjEnv & { globals: Record<string, unknown> };
     this.builtins = makeGlobals(log);
@@ -61,7 +69,7 @@ export class TemplateEngine {
    * Register a macro file: its top-level `{% macro %}`s (and `{% test %}` blocks, as `test_<name>`)
    * become callable by name from every template and macro. Re-registering a name overrides it.
    */
-  addMacroFile(file: string, source: string): string[] {
+  addMacroFile(file: string, source: string, scope: { package?: string | undefined; global?: boolean } = {}): string[] {
     const { tmpl, src } = this.compile(file, source);
     const context = newContext({ [MACRO_FILE_KEY]: file }, tmpl.blocks, this.env);
     setDefiningFile(file);
@@ -74,19 +82,59 @@ export class TemplateEngine {
     for (const [name, fn] of Object.entries(context.ctx)) {
       if (typeof fn !== 'function' || !macroFile.has(fn) || macroFile.get(fn) !== file) continue;
       macroName.set(fn, name);
-      this.macros.set(name, { fn: fn as MacroEntry['fn'], file });
+      const entry = { fn: fn as MacroEntry['fn'], file };
+      if (scope.global !== false) this.macros.set(name, entry);
+      if (scope.package !== undefined) {
+        const pkg = this.packages.get(scope.package) ?? this.packages.set(scope.package, new Map()).get(scope.package)!;
+        pkg.set(name, entry);
+        this.namespaces.delete(scope.package);
+      }
       names.push(name);
     }
     return names;
   }
 
+  /** `name`, or `package.name` for a macro of one package. */
+  /** A dbt built-in (`log`, `print` …) as templates see it when nothing overrides it. */
+  builtin(name: string): unknown {
+    return this.builtins[name];
+  }
+
   hasMacro(name: string): boolean {
-    return this.macros.has(name);
+    return this.entry(name) !== undefined;
+  }
+
+  private entry(name: string): MacroEntry | undefined {
+    const dot = name.indexOf('.');
+    if (dot < 0) return this.macros.get(name);
+    return this.packages.get(name.slice(0, dot))?.get(name.slice(dot + 1));
+  }
+
+  /** Adapter type and `dispatch:` search orders for `adapter.dispatch`. */
+  configureDispatch(settings: DispatchSettings): void {
+    this.dispatchSettings = settings;
+    if (settings.rootPackage !== undefined && !this.packages.has(settings.rootPackage)) this.packages.set(settings.rootPackage, new Map());
+  }
+
+  /** `adapter.dispatch(name, namespace)`: the macro dbt would pick for this adapter. */
+  dispatch(name: string, namespace: string | undefined): MacroEntry['fn'] {
+    return resolveDispatch(name, namespace, this.dispatchSettings, (pkg, n) => (pkg === undefined ? this.macros.get(n) : this.packages.get(pkg)?.get(n))?.fn, (pkg) => this.packages.has(pkg));
+  }
+
+  private namespace(pkg: string): MacroNamespace | undefined {
+    let ns = this.namespaces.get(pkg);
+    if (ns === undefined) {
+      const macros = this.packages.get(pkg);
+      if (macros === undefined) return undefined;
+      ns = new MacroNamespace(pkg, new Map([...macros].map(([k, v]) => [k, v.fn])));
+      this.namespaces.set(pkg, ns);
+    }
+    return ns;
   }
 
   /** Call a registered macro from JS with `context` active: its return() value, else its output. */
   callMacro(name: string, args: unknown[], context: Record<string, unknown>, kwargs?: Record<string, unknown>): unknown {
-    const entry = this.macros.get(name);
+    const entry = this.entry(name);
     if (!entry) throw new TsdbtError('template', `macro \`${name}\` is not defined`, { hint: didYouMean(name, this.macros.keys()) });
     return this.withContext(context, () => {
       try {
@@ -167,16 +215,19 @@ export class TemplateEngine {
     const act = this.active;
     if (act !== undefined) {
       const v = act[name];
-      if (v !== undefined && !(name in Object.prototype)) return v;
+      if (v !== undefined && !(name in Object.prototype)) return name === 'adapter' ? withDispatch(v, this.dispatcher) : v;
     }
     const m = this.macros.get(name);
     if (m !== undefined) return m.fn;
+    const ns = this.packages.has(name) ? this.namespace(name) : undefined;
+    if (ns !== undefined) return ns;
     if (inMacroFile) {
       const v = ctx[name];
       if (v !== undefined && !(name in Object.prototype)) return v;
     }
     const b = this.builtins[name];
-    if (b !== undefined) return b;
+    if (b !== undefined) return name === 'adapter' ? withDispatch(b, this.dispatcher) : b;
+    if (name === 'adapter') return (this.bareAdapter ??= withDispatch({ type: () => this.dispatchSettings.adapterType, quote: (s: unknown) => `"${String(s).replace(/"/g, '""')}"` }, this.dispatcher));
     const g = this.env.globals[name];
     if (g !== undefined && !(name in Object.prototype)) return g;
     if (name === 'True') return true;
@@ -184,6 +235,9 @@ export class TemplateEngine {
     if (name === 'None') return null;
     return undefined;
   }
+
+  /** `adapter.dispatch` as templates call it. */
+  private readonly dispatcher = jinjaFunction((args, kwargs) => this.dispatch(String(args[0] ?? kwargs['macro_name']), (args[1] ?? kwargs['macro_namespace'] ?? undefined) as string | undefined));
 
   private visibleNames(): string[] {
     return [...Object.keys(this.active ?? {}), ...this.macros.keys(), ...Object.keys(this.builtins)];

@@ -9,7 +9,8 @@
 //    tuple (list); `{% set ns.x = v %}`; macros restore their frame when they exit early.
 import nunjucks from 'nunjucks';
 import { splitArgs } from './jinja-function.js';
-import { dictMethod, isPlainObject, listMethod, pyPercentFormat, pyStr, pyTruthy, stringMethod } from './py.js';
+import { collectVarargs, installSyntaxPatches } from './jinja-syntax.js';
+import { dictMethod, isPlainObject, listMethod, pyArith, pyPercentFormat, pyStr, pyTruthy, stringMethod } from './py.js';
 
 type Fn = (...a: any[]) => any;
 
@@ -151,6 +152,10 @@ export function installPatches(): void {
       // Python slicing of a string gives a string ("abc"[::-1])
       return (origMember.apply(this, [[...String(obj)], ...[...(arguments as unknown as unknown[])].slice(1)]) as string[]).join('');
     }
+    if (arguments.length === 2 && typeof key === 'number' && key < 0 && (Array.isArray(obj) || typeof obj === 'string')) {
+      // Python negative indexes count from the end
+      return obj[obj.length + key];
+    }
     if (arguments.length === 2 && typeof key === 'string') {
       let m: Fn | undefined;
       if (typeof obj === 'string') m = stringMethod(obj, key, splitArgs);
@@ -175,7 +180,7 @@ export function installPatches(): void {
 
   const origMakeMacro: Fn = rt.makeMacro;
   rt.makeMacro = function makeMacro(argNames: string[], kwargNames: string[], func: Fn) {
-    const macro: Fn = origMakeMacro(argNames, kwargNames, function (this: unknown, ...args: unknown[]) {
+    const inner: Fn = origMakeMacro(argNames, kwargNames, function (this: unknown, ...args: unknown[]) {
       try {
         return func.apply(this, args);
       } catch (e) {
@@ -184,6 +189,11 @@ export function installPatches(): void {
         throw e;
       }
     });
+    // positional arguments past the parameters reach the body as `varargs` (nunjucks drops them)
+    const max = argNames.length + kwargNames.length;
+    const macro: Fn = function (this: unknown, ...raw: unknown[]) {
+      return inner.apply(this, raw.length > max ? collectVarargs(argNames, kwargNames, raw) : raw);
+    };
     macroFile.set(macro, shared.definingFile);
     return macro;
   };
@@ -197,7 +207,10 @@ export function installPatches(): void {
   rt.tsdbtConcat = (env: unknown, a: any, b: any) => (isOurs(env) ? pyStr(a) + pyStr(b) : a + '' + b);
   rt.tsdbtBinop = (env: unknown, op: string, a: any, b: any) => {
     if (isOurs(env)) {
+      const n = pyArith(op, a, b);
+      if (n !== undefined) return n;
       if (op === '+' && Array.isArray(a) && Array.isArray(b)) return [...a, ...b];
+      if (op === '*' && (typeof a === 'string' || Array.isArray(a)) && Number.isInteger(b)) return typeof a === 'string' ? a.repeat(Math.max(0, b)) : Array.from({ length: Math.max(0, b) }, () => a).flat(1);
       if (op === '%' && (typeof a === 'string' || a instanceof String)) return pyPercentFormat(String(a), b);
       const dunder = op === '+' ? '__add__' : op === '-' ? '__sub__' : undefined;
       if (dunder && a !== null && typeof a === 'object' && typeof a[dunder] === 'function') {
@@ -205,7 +218,22 @@ export function installPatches(): void {
         if (r !== undefined) return r;
       }
     }
-    return op === '+' ? a + b : op === '-' ? a - b : a % b;
+    switch (op) {
+      case '+':
+        return a + b;
+      case '-':
+        return a - b;
+      case '*':
+        return a * b;
+      case '/':
+        return a / b;
+      case '//':
+        return Math.floor(a / b);
+      case '**':
+        return Math.pow(a, b);
+      default:
+        return a % b;
+    }
   };
   rt.tsdbtSetAttr = (obj: any, key: unknown, val: unknown) => {
     if (obj === null || obj === undefined || typeof obj !== 'object') throw new Error(`cannot set attribute \`${String(key)}\` on ${pyStr(obj) || 'an undefined value'}`);
@@ -213,6 +241,7 @@ export function installPatches(): void {
   };
 
   patchCompiler();
+  installSyntaxPatches(isOurs);
 }
 
 function hasOwnKeys(f: object): boolean {
@@ -291,6 +320,10 @@ function patchCompiler(): void {
     ['compileAdd', '+'],
     ['compileSub', '-'],
     ['compileMod', '%'],
+    ['compileMul', '*'],
+    ['compileDiv', '/'],
+    ['compileFloorDiv', '//'],
+    ['compilePow', '**'],
   ] as const) {
     C[name] = function (this: Record<string, Fn>, node: { left: unknown; right: unknown }, frame: unknown) {
       this['_emit']!(`runtime.tsdbtBinop(env, "${op}", `);
@@ -304,7 +337,7 @@ function patchCompiler(): void {
   // `(a, b)` is a tuple in Jinja; nunjucks compiles it to JS's comma operator.
   const origGroup: Fn = C['compileGroup'];
   C['compileGroup'] = function (this: Record<string, Fn>, node: { children: unknown[] }, frame: unknown) {
-    if (node.children.length > 1) return this['_compileAggregate']!(node, frame, '[', ']');
+    if (node.children.length !== 1 || (node as { tsdbtTuple?: boolean }).tsdbtTuple) return this['_compileAggregate']!(node, frame, '[', ']');
     return origGroup.call(this, node, frame);
   };
 

@@ -14,11 +14,95 @@ function hasOwnToString(v: object): boolean {
   return Object.prototype.hasOwnProperty.call(v, 'toString') && typeof (v as Dict)['toString'] === 'function';
 }
 
-function pyNumber(n: number): string {
+/**
+ * A Python float with an integral value (`4 / 2`, `2.0`): JS has one number type, so these are boxed
+ * to print as Python does (`2.0`). Arithmetic unboxes them (valueOf); see pyArith.
+ */
+export class PyFloat extends Number {}
+
+/** A float result: integral values are boxed so they keep printing as floats. */
+export function pyFloat(n: number): number | PyFloat {
+  return Number.isInteger(n) ? new PyFloat(n) : n;
+}
+
+function pyNumber(n: number, float = false): string {
   if (Number.isNaN(n)) return 'nan';
   if (n === Infinity) return 'inf';
   if (n === -Infinity) return '-inf';
+  if (Number.isInteger(n) && !float) return String(n);
+  // Python's float repr: exponent form outside [1e-4, 1e16), two-digit exponents, `.0` on integers
+  const a = Math.abs(n);
+  if (a !== 0 && (a < 1e-4 || a >= 1e16)) return n.toExponential().replace(/e([+-])(\d)$/, 'e$10$2');
+  if (Number.isInteger(n)) return Object.is(n, -0) ? '-0.0' : `${n}.0`;
   return String(n);
+}
+
+const isNum = (v: unknown): v is number | PyFloat => typeof v === 'number' || v instanceof PyFloat;
+const isFloatLike = (v: number | PyFloat): boolean => v instanceof PyFloat || !Number.isInteger(v);
+
+/**
+ * Python arithmetic on numbers (`+ - * / // % **`): `/` is true division, `//` and `%` floor,
+ * and a float operand gives a float. Returns undefined when an operand is not a number.
+ */
+export function pyArith(op: string, a: unknown, b: unknown): unknown {
+  if (!isNum(a) || !isNum(b)) {
+    if (typeof a === 'boolean' || typeof b === 'boolean') return pyArith(op, typeof a === 'boolean' ? Number(a) : a, typeof b === 'boolean' ? Number(b) : b);
+    return undefined;
+  }
+  const x = Number(a);
+  const y = Number(b);
+  let r: number;
+  switch (op) {
+    case '+':
+      r = x + y;
+      break;
+    case '-':
+      r = x - y;
+      break;
+    case '*':
+      r = x * y;
+      break;
+    case '/':
+      return pyFloat(x / y);
+    case '//':
+      r = Math.floor(x / y);
+      break;
+    case '%':
+      r = x % y;
+      if (r !== 0 && r < 0 !== y < 0) r += y;
+      break;
+    case '**':
+      r = x ** y;
+      if (!isFloatLike(a) && !isFloatLike(b) && y < 0) return pyFloat(r);
+      break;
+    default:
+      return undefined;
+  }
+  return isFloatLike(a) || isFloatLike(b) ? pyFloat(r) : r;
+}
+
+/** Python `==`: numbers by value (1 == 1.0 == True), lists and dicts element-wise, '1' != 1. */
+export function pyEq(a: unknown, b: unknown): boolean {
+  if (a === b) return true;
+  if (a instanceof Number || typeof a === 'boolean') a = Number(a);
+  if (b instanceof Number || typeof b === 'boolean') b = Number(b);
+  if (a instanceof String) a = String(a);
+  if (b instanceof String) b = String(b);
+  const ta = typeof a;
+  const tb = typeof b;
+  if (ta === 'number' || ta === 'string' || tb === 'number' || tb === 'string') {
+    if (ta === tb) return a === b;
+    // a primitive against an object (a relation against its name) keeps JS's loose equality
+    return ta === 'object' || tb === 'object' ? a == b : false; // eslint-disable-line eqeqeq
+  }
+  if (a === null || a === undefined) return b === null || b === undefined;
+  if (Array.isArray(a)) return Array.isArray(b) && a.length === b.length && a.every((x, i) => pyEq(x, b[i]));
+  if (isPlainObject(a) && isPlainObject(b)) {
+    const ka = Object.keys(a).filter((k) => k !== '__keywords');
+    const kb = Object.keys(b).filter((k) => k !== '__keywords');
+    return ka.length === kb.length && ka.every((k) => Object.prototype.hasOwnProperty.call(b, k) && pyEq(a[k], b[k]));
+  }
+  return false;
 }
 
 /** Python `str(v)`: what `{{ v }}` and `~` produce. `undefined` (Jinja's Undefined) renders ''. */
@@ -41,6 +125,7 @@ export function pyStr(v: unknown): string {
     default:
   }
   if (v === null) return 'None';
+  if (v instanceof PyFloat) return pyNumber(Number(v), true);
   if (v instanceof String) return String(v); // includes nunjucks SafeString
   if (Array.isArray(v)) return pyRepr(v);
   if (isPlainObject(v) && !hasOwnToString(v)) return pyRepr(v);
@@ -79,6 +164,7 @@ export function pyTruthy(v: unknown): boolean {
   if (!v) return false;
   if (typeof v !== 'object') return true;
   if (Array.isArray(v)) return v.length > 0;
+  if (v instanceof Number) return Number(v) !== 0;
   if (v instanceof String) return v.length > 0;
   if (isPlainObject(v)) {
     for (const k in v) if (k !== '__keywords') return true;
@@ -95,6 +181,7 @@ export function pyJsonDumps(v: unknown, options: { sortKeys?: boolean; indent?: 
     if (typeof x === 'boolean' || typeof x === 'number') return Number.isNaN(x) ? 'NaN' : JSON.stringify(x);
     if (typeof x === 'string' || x instanceof String) return JSON.stringify(String(x));
     if (typeof x === 'bigint') return String(x);
+    if (x instanceof PyFloat) return pyNumber(Number(x), true);
     if (Array.isArray(x)) {
       if (x.length === 0) return '[]';
       if (!indent) return `[${x.map((i) => walk(i, pad)).join(', ')}]`;

@@ -1,0 +1,42 @@
+// Jinja semantics as dbt runs them, end to end on every adapter: a model and macros using
+// namespace(), loop-scoped set, break/continue, **kwargs / varargs / kwargs, return() values,
+// Python truthiness, printing, `/`, `%` formatting, slices and negative indexes build the rows a
+// dbt user gets.
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { build, loadProject } from '@tsdbt/core';
+import { copyFixture } from './support/project.js';
+import { createWarehouse, WAREHOUSES, type Warehouse } from './support/warehouse.js';
+
+describe.each(WAREHOUSES)('%s', (kind) => {
+  let wh: Warehouse;
+  let dir: string;
+
+  beforeEach(async () => {
+    dir = copyFixture('compat-jinja');
+    wh = createWarehouse(kind);
+    await wh.attach(dir);
+  });
+
+  afterEach(async () => {
+    await wh.dispose();
+  });
+
+  it('builds the rows Jinja renders', async () => {
+    const r = await build(await loadProject({ projectDir: dir }));
+    expect(r.results.filter((x) => x.status !== 'success' && x.status !== 'pass')).toEqual([]);
+    expect(r.success).toBe(true);
+    const rows = await wh.sql('select * from main.channel_report order by position');
+    const plain = rows.map((row) => ({ ...row, ratio: Number(row['ratio']), position: Number(row['position']), weight: Number(row['weight']), outer_position: Number(row['outer_position']), n_channels: Number(row['n_channels']), extra_1: Number(row['extra_1']), flag: Number(row['flag']) }));
+    const common = { extras: 'none', outer_position: 0, n_channels: 4, extra_1: 7 };
+    expect(plain).toEqual([
+      { channel: 'web', label: 'WEB', position: 1, code: 'web', weight: 2, weight_class: 'heavy', tag: 'bew-01', previous_channel: 'None', ordinal: 'one', ratio: 2.5, flag: 1, ...common },
+      { channel: 'store', label: 'STORE', position: 2, code: 'ste', weight: 1, weight_class: 'heavy', tag: 'erots-02', previous_channel: 'web', ordinal: 'two', ratio: 5, flag: 0, ...common },
+      { channel: 'phone', label: 'PHONE', position: 3, code: 'phe', weight: 0, weight_class: 'light', tag: 'enohp-03', previous_channel: 'store', ordinal: 'many', ratio: 7.5, flag: 0, ...common },
+      { channel: 'partner', label: 'PARTNER', position: 4, code: 'par', weight: 0, weight_class: 'light', tag: 'rentrap-04', previous_channel: 'phone', ordinal: 'many', ratio: 10, flag: 0, ...common },
+    ]);
+    // `10 / 4 * 4` printed as Python does: `10.0`, a float literal in the SQL
+    const compiled = (await import('node:fs')).readFileSync(`${dir}/target/compiled/compat_jinja/models/channel_report.sql`, 'utf8');
+    expect(compiled).toContain('10.0 as ratio');
+    expect(compiled).toContain("'None' as previous_channel");
+  });
+});
