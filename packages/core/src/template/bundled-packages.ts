@@ -15,15 +15,24 @@ export const BUNDLED_PACKAGES = ['dbt_utils'] as const;
 
 export function registerBundledMacros(engine: TemplateEngine, macros: Map<string, MacroDef>): void {
   for (const [file, source] of Object.entries(DBT_CROSS_DB_MACRO_FILES)) {
-    for (const name of engine.addMacroFile(file, source, { package: 'dbt' })) {
-      macros.set(name, { uniqueId: `macro.dbt.${name}`, name, packageName: 'dbt', originalFilePath: file, fileKey: file });
-    }
+    const names = bundledMacroNames(source);
+    engine.addLazyMacroFile(file, source, names, { package: 'dbt' });
+    for (const name of names) macros.set(name, { uniqueId: `macro.dbt.${name}`, name, packageName: 'dbt', originalFilePath: file, fileKey: file });
   }
   for (const [file, source] of Object.entries(DBT_UTILS_MACRO_FILES)) {
-    for (const name of engine.addMacroFile(file, source, { package: 'dbt_utils', global: false })) {
-      macros.set(`dbt_utils.${name}`, { uniqueId: `macro.dbt_utils.${name}`, name, packageName: 'dbt_utils', originalFilePath: file, fileKey: file });
-    }
+    const names = bundledMacroNames(source);
+    engine.addLazyMacroFile(file, source, names, { package: 'dbt_utils', global: false });
+    for (const name of names) macros.set(`dbt_utils.${name}`, { uniqueId: `macro.dbt_utils.${name}`, name, packageName: 'dbt_utils', originalFilePath: file, fileKey: file });
   }
+}
+
+/**
+ * The names a bundled macro file defines, read from its text (these files are ours: one
+ * `{% macro name(` or `{% test name(` per definition, never nested), so they register without
+ * being compiled; a unit test checks this against compiling them.
+ */
+export function bundledMacroNames(source: string): string[] {
+  return [...source.matchAll(/\{%-?\s*(macro|test)\s+([A-Za-z_][A-Za-z0-9_]*)\s*\(/g)].map((m) => (m[1] === 'test' ? `test_${m[2]}` : m[2]!));
 }
 
 /** Adapter type and the `dispatch:` entries of the project file (checked, with their line). */

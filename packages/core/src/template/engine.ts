@@ -31,6 +31,12 @@ interface MacroEntry {
   file: string;
 }
 
+/** Where a macro file's macros are callable: by bare name (`global`, default) and/or as `package.name`. */
+export interface MacroScope {
+  package?: string | undefined;
+  global?: boolean;
+}
+
 /** Key in a macro file's nunjucks context: marks it, so registered macros win over its own names. */
 const MACRO_FILE_KEY = '__tsdbtMacroFile';
 const CACHE_LIMIT = 5_000;
@@ -69,7 +75,50 @@ export class TemplateEngine {
    * Register a macro file: its top-level `{% macro %}`s (and `{% test %}` blocks, as `test_<name>`)
    * become callable by name from every template and macro. Re-registering a name overrides it.
    */
-  addMacroFile(file: string, source: string, scope: { package?: string | undefined; global?: boolean } = {}): string[] {
+  addMacroFile(file: string, source: string, scope: MacroScope = {}): string[] {
+    const defined = this.defineMacros(file, source);
+    for (const [name, fn] of defined) this.register(name, { fn, file }, scope);
+    return [...defined.keys()];
+  }
+
+  /**
+   * Like addMacroFile for a file whose macro names are known up front (`names`, as addMacroFile
+   * would return them): it is compiled on the first call of one of them. For the bundled packages,
+   * of which a project calls few, so that parsing does not pay for compiling them all.
+   */
+  addLazyMacroFile(file: string, source: string, names: readonly string[], scope: MacroScope = {}): void {
+    let real: Map<string, MacroEntry['fn']> | undefined;
+    const stubs = new Map<string, MacroEntry['fn']>();
+    const load = (): Map<string, MacroEntry['fn']> => {
+      if (real) return real;
+      real = this.defineMacros(file, source);
+      // Swap the stubs for the real macros where nothing overrode them since.
+      for (const [name, stub] of stubs) {
+        const fn = real.get(name);
+        if (!fn) continue;
+        if (this.macros.get(name)?.fn === stub) this.macros.set(name, { fn, file });
+        const pkg = scope.package === undefined ? undefined : this.packages.get(scope.package);
+        if (pkg?.get(name)?.fn === stub) {
+          pkg.set(name, { fn, file });
+          this.namespaces.delete(scope.package!);
+        }
+      }
+      return real;
+    };
+    for (const name of names) {
+      const stub = function (this: unknown, ...args: unknown[]): unknown {
+        const fn = load().get(name);
+        if (!fn) throw new Error(`internal: bundled macro file ${file} does not define \`${name}\``);
+        return fn.apply(this, args);
+      };
+      macroName.set(stub, name);
+      stubs.set(name, stub);
+      this.register(name, { fn: stub, file }, scope);
+    }
+  }
+
+  /** Run a macro file once; its top-level macros by name. */
+  private defineMacros(file: string, source: string): Map<string, MacroEntry['fn']> {
     const { tmpl, src } = this.compile(file, source);
     const context = newContext({ [MACRO_FILE_KEY]: file }, tmpl.blocks, this.env);
     setDefiningFile(file);
@@ -78,20 +127,22 @@ export class TemplateEngine {
     } finally {
       setDefiningFile(undefined);
     }
-    const names: string[] = [];
+    const out = new Map<string, MacroEntry['fn']>();
     for (const [name, fn] of Object.entries(context.ctx)) {
       if (typeof fn !== 'function' || !macroFile.has(fn) || macroFile.get(fn) !== file) continue;
       macroName.set(fn, name);
-      const entry = { fn: fn as MacroEntry['fn'], file };
-      if (scope.global !== false) this.macros.set(name, entry);
-      if (scope.package !== undefined) {
-        const pkg = this.packages.get(scope.package) ?? this.packages.set(scope.package, new Map()).get(scope.package)!;
-        pkg.set(name, entry);
-        this.namespaces.delete(scope.package);
-      }
-      names.push(name);
+      out.set(name, fn as MacroEntry['fn']);
     }
-    return names;
+    return out;
+  }
+
+  private register(name: string, entry: MacroEntry, scope: MacroScope): void {
+    if (scope.global !== false) this.macros.set(name, entry);
+    if (scope.package !== undefined) {
+      const pkg = this.packages.get(scope.package) ?? this.packages.set(scope.package, new Map()).get(scope.package)!;
+      pkg.set(name, entry);
+      this.namespaces.delete(scope.package);
+    }
   }
 
   /** `name`, or `package.name` for a macro of one package. */
