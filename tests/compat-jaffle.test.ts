@@ -143,9 +143,7 @@ describe.each(WAREHOUSES)('%s', (kind) => {
       expect(cols).toEqual(['order_key', 'order_id', 'customer_id', 'order_date', 'status', 'credit_card_amount', 'coupon_amount', 'bank_transfer_amount', 'gift_card_amount', 'amount']);
     });
 
-    // Skipped: `{{ doc('…') }}` in YAML descriptions and `{% docs %}` blocks from docs-paths (issue 8,
-    // Jinja-semantics part) are not implemented yet — the description is kept as the literal text.
-    it.skip('renders {{ doc(…) }} descriptions from the {% docs %} blocks into manifest.json', () => {
+    it('renders {{ doc(…) }} descriptions from the {% docs %} blocks into manifest.json', () => {
       const manifest = JSON.parse(readFileSync(path.join(dir, 'target', 'manifest.json'), 'utf8')) as { nodes: Record<string, { columns: Record<string, { description: string }> }> };
       const status = manifest.nodes['model.jaffle_classic.stg_orders']!.columns['status']!.description;
       expect(status).toContain('Where an order is in its life:');

@@ -1,7 +1,7 @@
 // Jinja semantics as dbt runs them, end to end on every adapter: a model and macros using
 // namespace(), loop-scoped set, break/continue, **kwargs / varargs / kwargs, return() values,
 // Python truthiness, printing, `/`, `%` formatting, slices and negative indexes build the rows a
-// dbt user gets.
+// dbt user gets; tuples, int dict keys, unpacking, block set filters, `with` and exponent literals too.
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { build, loadProject } from '@tsdbt/core';
 import { copyFixture } from './support/project.js';
@@ -38,5 +38,36 @@ describe.each(WAREHOUSES)('%s', (kind) => {
     const compiled = (await import('node:fs')).readFileSync(`${dir}/target/compiled/compat_jinja/models/channel_report.sql`, 'utf8');
     expect(compiled).toContain('10.0 as ratio');
     expect(compiled).toContain("'None' as previous_channel");
+  });
+
+  it('tuples print as SQL lists, int dict keys, set-unpacking, block set filters, with and exponents build the rows Jinja renders', async () => {
+    const fs = await import('node:fs');
+    const model = [
+      "{%- set channels = ('web', 'store') -%}",
+      "{%- set names = {1: 'one', 2: 'two', 3: 'three'} -%}",
+      '{%- set lo, hi = 1, 2 -%}',
+      '{%- set label | upper %}parity{% endset -%}',
+      '-- names: {{ names }}',
+      '{% for n, name in names.items() -%}',
+      '{% with band = "in" if lo <= n <= hi else "out" -%}',
+      "select {{ n }} as n, '{{ name }}' as name, '{{ label }}' as label, '{{ band }}' as band, {{ 2.5e3 }} as big",
+      "from (select 'web' as channel) as src where channel in {{ channels }}",
+      '{%- endwith %}',
+      '{% if not loop.last %}union all{% endif %}',
+      '{% endfor %}',
+    ].join('\n');
+    fs.writeFileSync(`${dir}/models/jinja_parity.sql`, model);
+    const r = await build(await loadProject({ projectDir: dir }));
+    expect(r.results.filter((x) => x.status !== 'success' && x.status !== 'pass')).toEqual([]);
+    const rows = await wh.sql('select * from main.jinja_parity order by n');
+    expect(rows.map((row) => ({ ...row, n: Number(row['n']), big: Number(row['big']) }))).toEqual([
+      { n: 1, name: 'one', label: 'PARITY', band: 'in', big: 2500 },
+      { n: 2, name: 'two', label: 'PARITY', band: 'in', big: 2500 },
+      { n: 3, name: 'three', label: 'PARITY', band: 'out', big: 2500 },
+    ]);
+    const compiled = fs.readFileSync(`${dir}/target/compiled/compat_jinja/models/jinja_parity.sql`, 'utf8');
+    expect(compiled).toContain("-- names: {1: 'one', 2: 'two', 3: 'three'}");
+    expect(compiled).toContain("where channel in ('web', 'store')");
+    expect(compiled).toContain('2500.0 as big');
   });
 });

@@ -18,6 +18,12 @@ const CAPABILITIES: DialectCapabilities = Object.freeze({
 export class DuckDBDialect extends SqlDialect {
   readonly name = 'duckdb';
   readonly capabilities: DialectCapabilities = CAPABILITIES;
+  /**
+   * Contract constraints: DuckDB checks not_null, primary_key, unique and check. Its foreign keys
+   * forbid dropping or renaming the referenced table, which every rebuild of that model does, so
+   * they are left out with dbt's warning.
+   */
+  readonly constraintSupport = { foreign_key: 'not_supported' } as const;
 
   // Seeds: the query path, with read_csv (see duckdb-csv.ts).
   readonly seedTypes: Readonly<Record<SeedColumnKind, string>> = csv.DUCKDB_SEED_TYPES;

@@ -1,6 +1,6 @@
 // The SQL most warehouses share. An adapter's dialect extends this class and overrides only what
 // its warehouse does differently (see DuckDBDialect, PostgresDialect).
-import type { ColumnMeta, Dialect, DialectCapabilities, KeyMatchOptions, MergeOptions, RelationKind, RelationRef } from './types.js';
+import type { ColumnConstraint, ColumnMeta, ContractColumn, Dialect, DialectCapabilities, KeyMatchOptions, MergeOptions, RelationKind, RelationRef, TableConstraint } from './types.js';
 import { stripTrailingSemicolons } from './sql-text.js';
 
 /** dbt's aliases for the two sides of a merge/delete, which `incremental_predicates` refer to. */
@@ -34,6 +34,52 @@ export abstract class SqlDialect implements Dialect {
   // The user SQL goes on its own lines so a trailing `-- comment` cannot swallow the closing parenthesis.
   createTableAs(rel: RelationRef, selectSql: string): string {
     return `CREATE TABLE ${this.relationName(rel)} AS (\n${stripTrailingSemicolons(selectSql)}\n)`;
+  }
+
+  /** dbt's contract DDL: column definitions with inline constraints, then table constraints. */
+  createTableWithColumns(rel: RelationRef, columns: readonly ContractColumn[], constraints: readonly TableConstraint[]): string {
+    if (columns.length === 0) throw new RangeError('a contracted table needs at least one column');
+    const defs = columns.map((c) => [this.quoteIdentifier(c.name), c.type, ...c.constraints.map((k) => this.columnConstraint(k))].join(' '));
+    const table = constraints.map((k) => this.tableConstraint(k));
+    return `CREATE TABLE ${this.relationName(rel)} (\n    ${[...defs, ...table].join(',\n    ')}\n)`;
+  }
+
+  /** dbt's render_column_constraint. */
+  protected columnConstraint(k: ColumnConstraint): string {
+    const prefix = k.name ? `CONSTRAINT ${this.quoteIdentifier(k.name)} ` : '';
+    switch (k.type) {
+      case 'not_null':
+        return 'NOT NULL';
+      case 'primary_key':
+        return `${prefix}PRIMARY KEY`;
+      case 'unique':
+        return `${prefix}UNIQUE`;
+      case 'check':
+        return `${prefix}CHECK (${k.expression ?? ''})`;
+      case 'foreign_key':
+        return `${prefix}REFERENCES ${k.to ? `${k.to} (${this.columnList(k.toColumns ?? [])})` : (k.expression ?? '')}`;
+      case 'custom':
+        return `${prefix}${k.expression ?? ''}`;
+    }
+  }
+
+  /** dbt's render_model_constraint. */
+  protected tableConstraint(k: TableConstraint): string {
+    const prefix = k.name ? `CONSTRAINT ${this.quoteIdentifier(k.name)} ` : '';
+    switch (k.type) {
+      case 'primary_key':
+        return `${prefix}PRIMARY KEY (${this.columnList(k.columns)})`;
+      case 'unique':
+        return `${prefix}UNIQUE (${this.columnList(k.columns)})`;
+      case 'check':
+        return `${prefix}CHECK (${k.expression ?? ''})`;
+      case 'foreign_key':
+        return `${prefix}FOREIGN KEY (${this.columnList(k.columns)}) REFERENCES ${k.to ? `${k.to} (${this.columnList(k.toColumns ?? [])})` : (k.expression ?? '')}`;
+      case 'custom':
+        return `${prefix}${k.expression ?? ''}`;
+      case 'not_null':
+        throw new RangeError('not_null is a column constraint');
+    }
   }
 
   createView(rel: RelationRef, selectSql: string): string {

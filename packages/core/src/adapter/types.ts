@@ -141,10 +141,48 @@ export interface Dialect {
   /** Copy path: `CREATE TABLE rel (…)`; names are quoted unless `quoteColumns` is false (then the warehouse folds them as it does unquoted identifiers). */
   createTable?(rel: RelationRef, columns: readonly ColumnMeta[], options: { quoteColumns: boolean }): string;
   /**
+   * Models with an enforced contract (dbt's contract DDL): `CREATE TABLE rel (col type constraints…,
+   * table constraints…)`, columns in the given order; core then inserts the model's rows. Only the
+   * constraints the warehouse supports reach it (see `constraintSupport`). Default in SqlDialect.
+   */
+  createTableWithColumns?(rel: RelationRef, columns: readonly ContractColumn[], constraints: readonly TableConstraint[]): string;
+  /**
+   * How the warehouse treats each constraint type (dbt's CONSTRAINT_SUPPORT): `enforced` ones are
+   * created and checked, `not_enforced` ones are created but only informational (dbt warns),
+   * `not_supported` ones are left out with a warning. Absent: every type enforced.
+   */
+  readonly constraintSupport?: Readonly<Partial<Record<ConstraintType, ConstraintSupport>>>;
+  /**
    * The name the warehouse gives `id` written without quotes (Postgres: lower case; Snowflake: upper
    * case). Used for seeds with `quote_columns: false`. Absent: names keep their case.
    */
   unquotedName?(id: string): string;
+}
+
+/** dbt's constraint types (`custom`: the expression is written as is). */
+export type ConstraintType = 'not_null' | 'primary_key' | 'unique' | 'check' | 'foreign_key' | 'custom';
+export type ConstraintSupport = 'enforced' | 'not_enforced' | 'not_supported';
+
+/** A column's constraint, resolved: `to` is a rendered relation name, `expression` raw SQL. */
+export interface ColumnConstraint {
+  type: ConstraintType;
+  name?: string | undefined;
+  /** check: the condition; foreign_key: what follows `references`; custom: the whole clause. */
+  expression?: string | undefined;
+  /** foreign_key: the referenced relation (quoted, qualified) and its columns. */
+  to?: string | undefined;
+  toColumns?: readonly string[] | undefined;
+}
+
+/** A model-level constraint over `columns` (empty for check and custom). */
+export interface TableConstraint extends ColumnConstraint {
+  columns: readonly string[];
+}
+
+export interface ContractColumn {
+  name: string;
+  type: string;
+  constraints: readonly ColumnConstraint[];
 }
 
 /** dbt's inferred seed column types (agate), in the order dbt tries them; `text` is the fallback. */

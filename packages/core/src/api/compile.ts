@@ -12,6 +12,7 @@ import { DEFINITION_KINDS, definitionsOf, type DefinitionKind, type DefinitionNo
 import type { ParsedProject } from '../parse/parse-project.js';
 import type { Project } from '../project/load-project.js';
 import { parseWithEvents, selectInOrder, type CommonOptions, type SelectOptions } from './prepare.js';
+import { selectNodes } from '../graph/select.js';
 
 export interface ParseResult {
   parsed: ParsedProject;
@@ -116,18 +117,12 @@ export async function list(project: Project, options: ListOptions = {}): Promise
   const isDefinition = (t: string): t is DefinitionKind => (DEFINITION_KINDS as readonly string[]).includes(t);
   const nodeTypes = options.resourceTypes?.filter((t): t is ResourceType => !isDefinition(t));
   const defTypes = options.resourceTypes ? options.resourceTypes.filter(isDefinition) : [...DEFINITION_KINDS];
-  // `exposure:name`, `metric:*`, `resource_type:exposure` pick definitions (other selector methods match only DAG nodes).
-  const DEF_TERM = /^(exposure|semantic_model|metric|saved_query):|^resource_type:(exposure|semantic_model|metric|saved_query)$/;
-  const terms = (v: string | readonly string[] | undefined) => (v === undefined ? undefined : (typeof v === 'string' ? [v] : [...v]).flatMap((t) => t.split(/\s+/)).filter(Boolean));
-  const select = terms(options.select);
-  const exclude = terms(options.exclude) ?? [];
-  const nodeSelect = select?.filter((t) => !DEF_TERM.test(t));
-  const nodeExclude = exclude.filter((t) => !DEF_TERM.test(t));
-  const skipNodes = (options.resourceTypes && nodeTypes!.length === 0) || (select !== undefined && nodeSelect!.length === 0);
-  const nodes = skipNodes ? [] : selectInOrder(parsed, { ...options, select: nodeSelect, exclude: nodeExclude.length ? nodeExclude : undefined, resourceTypes: nodeTypes }).map((id) => listedNode(parsed, parsed.nodes.get(id)!));
-  const matches = (d: DefinitionNode, list: string[]) =>
-    list.some((t) => t === `${d.resourceType}:${d.name}` || t === `${d.resourceType}:${d.fqn.join('.')}` || t === `${d.resourceType}:*` || t === `resource_type:${d.resourceType}`);
-  const defs = definitionsOf(parsed).filter((d) => defTypes.includes(d.resourceType) && (select === undefined || matches(d, select)) && !matches(d, exclude));
+  // Definitions are selected like nodes (graph/select.ts): `exposure:x`, `+exposure:x`, `tag:t`, `resource_type:metric` …
+  const definitions = definitionsOf(parsed);
+  const skipNodes = options.resourceTypes && nodeTypes!.length === 0;
+  const nodes = skipNodes ? [] : selectInOrder(parsed, { ...options, resourceTypes: nodeTypes }).map((id) => listedNode(parsed, parsed.nodes.get(id)!));
+  const chosen = options.select === undefined && options.exclude === undefined ? undefined : selectNodes(parsed.graph, { select: options.select, exclude: options.exclude, definitions });
+  const defs = definitions.filter((d) => defTypes.includes(d.resourceType) && (chosen === undefined || chosen.has(d.uniqueId)));
   return [...nodes, ...defs.map(listedDefinition)];
 }
 

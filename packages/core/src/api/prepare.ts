@@ -3,6 +3,7 @@ import type { Adapter } from '../adapter/types.js';
 import type { EventHandler } from '../execute/events.js';
 import { selectNodes, unmatchedSelectors, type SelectionOptions } from '../graph/select.js';
 import { parseProject, type ParsedProject } from '../parse/parse-project.js';
+import { definitionsOf } from '../parse/definitions.js';
 import type { ResourceType } from '../parse/nodes.js';
 import type { Project } from '../project/load-project.js';
 import { loadParseCache, saveParseCache } from './parse-cache.js';
@@ -59,11 +60,13 @@ export async function parseWithEvents(project: Project, options: CommonOptions):
  */
 export function selectInOrder(parsed: ParsedProject, options: SelectOptions & CommonOptions, defaultTypes?: readonly ResourceType[], extra: { withTests?: boolean } = {}): string[] {
   const types = options.resourceTypes ?? defaultTypes;
-  const sel: SelectionOptions = { select: options.select, exclude: options.exclude, resourceTypes: types };
+  // Exposures, metrics … take part in selection (`+exposure:x`, `tag:`); only DAG nodes are returned.
+  const definitions = definitionsOf(parsed);
+  const sel: SelectionOptions = { select: options.select, exclude: options.exclude, resourceTypes: types, definitions };
   const chosen = selectNodes(parsed.graph, sel);
   if (extra.withTests && options.select !== undefined) {
-    const excluded = options.exclude === undefined ? new Set<string>() : selectNodes(parsed.graph, { select: options.exclude });
-    const direct = selectNodes(parsed.graph, { select: options.select, exclude: options.exclude });
+    const excluded = options.exclude === undefined ? new Set<string>() : selectNodes(parsed.graph, { select: options.exclude, definitions });
+    const direct = selectNodes(parsed.graph, { select: options.select, exclude: options.exclude, definitions });
     for (const id of direct) {
       for (const child of parsed.graph.outNeighbors(id)) {
         const kind = parsed.nodes.get(child)?.resourceType;

@@ -5,6 +5,7 @@ import type { CompiledModel } from '../compile/compile-project.js';
 import type { GraphNode } from '../parse/nodes.js';
 import type { ParsedProject } from '../parse/parse-project.js';
 import { definitionManifestEntry, definitionsOf } from '../parse/definitions.js';
+import { collectDocs } from '../template/docs-blocks.js';
 import { metadata, writeJson } from './metadata.js';
 
 export const MANIFEST_VERSION = 1;
@@ -82,12 +83,19 @@ export function buildManifest(parsed: ParsedProject, relationName: (node: GraphN
   }
   const macros: Record<string, unknown> = {};
   for (const m of parsed.macros.values()) macros[m.uniqueId] = { unique_id: m.uniqueId, name: m.name, package_name: m.packageName, original_file_path: m.originalFilePath, resource_type: 'macro' };
+  // dbt's docs section: every `{% docs %}` block, as `doc.<package>.<name>`.
+  const docs: Record<string, unknown> = {};
+  const pkg = parsed.project.config.name;
+  for (const b of collectDocs(parsed.project.files.docs ?? []).values()) {
+    const uniqueId = `doc.${pkg}.${b.name}`;
+    docs[uniqueId] = { name: b.name, resource_type: 'doc', package_name: pkg, path: b.file.split('/').slice(1).join('/') || b.file, original_file_path: b.file, unique_id: uniqueId, block_contents: b.contents };
+  }
   return {
     metadata: metadata('manifest', MANIFEST_VERSION, 'v12', parsed.project.config.name, adapterType, invocationId),
     nodes,
     sources,
     macros,
-    docs: {},
+    docs,
     exposures: defined.exposure,
     metrics: defined.metric,
     semantic_models: defined.semantic_model,

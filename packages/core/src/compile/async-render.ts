@@ -105,6 +105,18 @@ export class Introspection {
     this.intro.begin(() => new WarehouseAnswers());
   }
 
+  /** A render outside a node's body (a hook) starts: its answers are kept under `key` across replays. */
+  beginDetached(key: string): void {
+    const answers = this.answers.get(key);
+    this.intro.begin(answers ?? (() => this.answers.get(key) ?? this.answers.set(key, new WarehouseAnswers()).get(key)!));
+  }
+
+  /** Drop the answers of a detached render once it is final. */
+  forget(key: string): void {
+    this.answers.delete(key);
+    this.intro.begin(() => new WarehouseAnswers());
+  }
+
   private buildGraph(): Record<string, unknown> {
     const relationName = (n: GraphNode) => (n.relation ? this.dialect.relationName(n.relation) : undefined);
     const m = buildManifest(this.parsed, relationName, this.dialect.name, '');

@@ -5,7 +5,7 @@ import path from 'node:path';
 import type { Dialect } from '../adapter/types.js';
 import { TSDBT_VERSION } from '../artifacts/metadata.js';
 import { TsdbtError } from '../errors.js';
-import { isRefable, isSqlNode, type GraphNode, type ModelNode, type RefableNode, type SqlNode } from '../parse/nodes.js';
+import { isRefable, isSqlNode, type GraphNode, type ModelNode, type RefableNode, type SeedNode, type SqlNode } from '../parse/nodes.js';
 import { refFromArgs } from '../parse/model.js';
 import { nodeForTemplates } from '../parse/relations.js';
 import { macroFiles, type ParsedProject } from '../parse/parse-project.js';
@@ -15,6 +15,7 @@ import { baseContext, type TemplateContext } from './base-context.js';
 import { injectCtes } from './ephemeral.js';
 import { RelationValue, ephemeralCteName } from './relation.js';
 import { Introspection, isPendingWarehouseCall } from './async-render.js';
+import { renderWithWarehouse, type WarehouseAccess } from '../template/introspection.js';
 
 export interface CompiledModel {
   uniqueId: string;
@@ -207,10 +208,22 @@ export class Compiler {
    * Render extra template text (a hook) in `node`'s run-time context (`this`, ref, source, config …),
    * or in the project context when there is no node (on-run-start / on-run-end). Never cached.
    */
-  renderExtra(node: SqlNode | undefined, text: string, label: string, extra?: TemplateContext): string {
+  renderExtra(node: SqlNode | SeedNode | undefined, text: string, label: string, extra?: TemplateContext): string {
     this.currentFile = node?.originalFilePath ?? label;
-    const ctx = node ? this.context(node, { ...this.extraContext?.(node), ...extra }) : { ...this.base, ...extra };
+    // A seed has no SQL of its own, but its hooks see the same context (`this`, ref, config …).
+    const ctx = node ? this.context(node as SqlNode, { ...(node.resourceType === 'seed' ? undefined : this.extraContext?.(node)), ...extra }) : { ...this.base, ...extra };
+    // Its warehouse calls are answered per hook, across the replays of renderExtraWithWarehouse.
+    this.introspection.beginDetached(`${node?.uniqueId ?? ''}\u0000${label}`);
     return this.parsed.engine.render(label, text, ctx);
+  }
+
+  /** renderExtra for a hook that may ask the warehouse (run_query, adapter.get_relation …), answered over `warehouse`. */
+  async renderExtraWithWarehouse(node: SqlNode | SeedNode | undefined, text: string, label: string, warehouse: WarehouseAccess, extra?: TemplateContext): Promise<string> {
+    try {
+      return await renderWithWarehouse(() => this.renderExtra(node, text, label, extra), warehouse);
+    } finally {
+      this.introspection.forget(`${node?.uniqueId ?? ''}\u0000${label}`);
+    }
   }
 
   /** Output that may differ between renders of the same text (now(), log(), run_query …) is never cached. */

@@ -161,7 +161,7 @@ export async function executeNodes(project: Project, parsed: ParsedProject, orde
       const start = await session.pool.withConnection(async (conn) => {
         // As dbt: the schemas of the selected nodes exist before on-run-start runs.
         if (hookSpecs(project.config.raw['on-run-start']).length) for (const n of built) await ensureSchema(conn)(n.relation!.schema, n.relation!.database);
-        return runProjectHooks('on-run-start', project, compiler, conn, { schemas: hookSchemas }, hookResult);
+        return runProjectHooks('on-run-start', project, compiler, conn, session.introspector, { schemas: hookSchemas }, hookResult);
       });
       skipAll = !start.ok && project.config.flags?.['skip_nodes_if_on_run_start_fails'] === true;
     }
@@ -213,7 +213,7 @@ export async function executeNodes(project: Project, parsed: ParsedProject, orde
     });
     if (options.projectHooks) {
       const nodeResults = results.filter((r) => r.resourceType !== 'operation');
-      await session.pool.withConnection((conn) => runProjectHooks('on-run-end', project, compiler, conn, { schemas: hookSchemas, results: nodeResults }, hookResult));
+      await session.pool.withConnection((conn) => runProjectHooks('on-run-end', project, compiler, conn, session.introspector, { schemas: hookSchemas, results: nodeResults }, hookResult));
     }
   } finally {
     options.signal?.removeEventListener('abort', onAbort);

@@ -1,13 +1,16 @@
-// Hooks as dbt runs them. Model `pre_hook` / `post_hook`: rendered in the model's run-time context
-// (`{{ this }}` is its relation) and run before / after the model's statements, inside its transaction
-// unless declared `transaction: false` (then before BEGIN / after COMMIT). Project `on-run-start` /
+// Hooks as dbt runs them. Model, seed and snapshot `pre_hook` / `post_hook`: rendered when they run, in
+// the node's run-time context (`{{ this }}` is its relation), before / after the node's statements
+// (a seed's load, a snapshot's merge), inside its transaction unless declared `transaction: false`
+// (then before BEGIN / after COMMIT). Hooks may ask the warehouse (run_query …) on their connection. Project `on-run-start` /
 // `on-run-end`: rendered in the project context (`on-run-end` also sees `results` and `schemas`),
 // each one an `operation` result in run_results.json named `<project>-on-run-start-<i>` as in dbt.
-import type { Connection } from '../adapter/types.js';
+import type { Connection, Introspector } from '../adapter/types.js';
 import type { Compiler } from '../compile/compile-project.js';
 import type { TemplateContext } from '../compile/base-context.js';
 import { TsdbtError } from '../errors.js';
-import type { SqlNode } from '../parse/nodes.js';
+import type { SeedNode, SqlNode } from '../parse/nodes.js';
+import type { WarehouseAccess } from '../template/introspection.js';
+import { warehouseAccess } from '../compile/async-render.js';
 import type { Project } from '../project/load-project.js';
 import type { NodeResult } from './events.js';
 
@@ -43,34 +46,70 @@ export function hookSpecs(value: unknown): HookSpec[] {
   throw new TsdbtError('config', `a hook must be SQL text or {sql: …, transaction: …}, got ${JSON.stringify(value)}`);
 }
 
+/**
+ * A hook, rendered when it runs (as dbt does: a post-hook's `run_query` sees what the node just
+ * built) on the connection it runs on; resolves to its SQL.
+ */
+export type Hook = () => Promise<string>;
+
 export interface ModelHooks {
   /** `pre_hook` with `transaction: false`: before BEGIN. */
-  beforeBegin: string[];
+  beforeBegin: Hook[];
   /** `pre_hook`: first statements inside the transaction. */
-  pre: string[];
+  pre: Hook[];
   /** `post_hook`: last statements inside the transaction. */
-  post: string[];
+  post: Hook[];
   /** `post_hook` with `transaction: false`: after COMMIT. */
-  afterCommit: string[];
+  afterCommit: Hook[];
 }
 
 export const NO_HOOKS: ModelHooks = { beforeBegin: [], pre: [], post: [], afterCommit: [] };
 
-/** Render a node's hooks (empty renders are dropped, as dbt skips empty hooks). */
-export function renderModelHooks(node: SqlNode, compiler: Compiler): ModelHooks {
+/**
+ * A model's, seed's or snapshot's hooks, rendered in its context when they run; their warehouse
+ * calls (run_query, adapter.get_relation …) go over `warehouse`, the connection they run on.
+ */
+export function nodeHooks(node: SqlNode | SeedNode, compiler: Compiler, warehouse: WarehouseAccess): ModelHooks {
   const pre = hookSpecs(node.config.pre_hook);
   const post = hookSpecs(node.config.post_hook);
   if (pre.length === 0 && post.length === 0) return NO_HOOKS;
-  const render = (specs: HookSpec[], kind: string, inside: boolean) =>
-    specs
-      .filter((h) => h.transaction === inside)
-      .map((h, i) => compiler.renderExtra(node, h.sql, `${node.originalFilePath} (${kind} ${i + 1})`).trim())
-      .filter((sql) => sql !== '');
-  return { beforeBegin: render(pre, 'pre_hook', false), pre: render(pre, 'pre_hook', true), post: render(post, 'post_hook', true), afterCommit: render(post, 'post_hook', false) };
+  const hooks = (specs: HookSpec[], kind: string, inside: boolean): Hook[] =>
+    specs.flatMap((h, i) => (h.transaction === inside ? [() => compiler.renderExtraWithWarehouse(node, h.sql, `${node.originalFilePath} (${node.name} ${kind} ${i + 1})`, warehouse)] : []));
+  return { beforeBegin: hooks(pre, 'pre_hook', false), pre: hooks(pre, 'pre_hook', true), post: hooks(post, 'post_hook', true), afterCommit: hooks(post, 'post_hook', false) };
 }
 
-export async function runHookStatements(conn: Connection, statements: readonly string[]): Promise<void> {
-  for (const sql of statements) await conn.execute(sql);
+/** Render and run hooks in order (one that renders to nothing is skipped, as in dbt). */
+export async function runHookStatements(conn: Connection, hooks: readonly Hook[]): Promise<void> {
+  for (const hook of hooks) {
+    const sql = (await hook()).trim();
+    if (sql !== '') await conn.execute(sql);
+  }
+}
+
+/** `body` in one transaction (when the warehouse has transactional DDL): a throw rolls it all back. */
+export async function inTransaction<T>(conn: Connection, transactional: boolean, body: () => Promise<T>): Promise<T> {
+  if (transactional) await conn.begin();
+  try {
+    const out = await body();
+    if (transactional) await conn.commit();
+    return out;
+  } catch (e) {
+    if (transactional) await conn.rollback().catch(() => undefined);
+    throw e;
+  }
+}
+
+/** dbt's order around a node's statements: pre-hooks outside, BEGIN, pre-hooks, `body`, post-hooks, COMMIT, post-hooks outside. */
+export async function withHooks<T>(conn: Connection, hooks: ModelHooks, transactional: boolean, body: () => Promise<T>): Promise<T> {
+  await runHookStatements(conn, hooks.beforeBegin);
+  const out = await inTransaction(conn, transactional, async () => {
+    await runHookStatements(conn, hooks.pre);
+    const r = await body();
+    await runHookStatements(conn, hooks.post);
+    return r;
+  });
+  await runHookStatements(conn, hooks.afterCommit);
+  return out;
 }
 
 export type ProjectHookKind = 'on-run-start' | 'on-run-end';
@@ -103,6 +142,7 @@ export async function runProjectHooks(
   project: Project,
   compiler: Compiler,
   conn: Connection,
+  introspector: Introspector,
   context: { schemas: string[]; results?: readonly NodeResult[] | undefined },
   onResult?: (r: NodeResult) => void,
 ): Promise<ProjectHookRun> {
@@ -110,6 +150,8 @@ export async function runProjectHooks(
   const out: NodeResult[] = [];
   const projectName = project.config.name;
   const extra: TemplateContext = {
+    // As in dbt, an operation has no relation: `this` is None.
+    this: null,
     schemas: context.schemas,
     database_schemas: context.schemas.map((s) => [project.target.config.database ?? null, s]),
     ...(kind === 'on-run-end' ? { results: resultsForTemplates(context.results ?? []) } : {}),
@@ -127,7 +169,7 @@ export async function runProjectHooks(
       message = `skipped: an earlier ${kind} hook failed`;
     } else {
       try {
-        sql = compiler.renderExtra(undefined, spec.sql, `${project.projectFile} (${kind} ${i})`, extra).trim();
+        sql = (await compiler.renderExtraWithWarehouse(undefined, spec.sql, `${project.projectFile} (${kind} ${i})`, warehouseAccess(conn, introspector), extra)).trim();
         if (sql !== '') await conn.execute(sql);
       } catch (e) {
         failed = true;

@@ -6,9 +6,10 @@ import { planIncremental, readIncrementalConfig } from '../plan/materializations
 import type { ExistingState } from '../plan/plan.js';
 import type { ColumnMeta, RelationRef } from '../adapter/types.js';
 import type { NodeRunContext } from './node-handler.js';
+import { runHookStatements, type Hook } from './hooks.js';
 
 /** `preHooks`: the model's rendered pre-hooks, run first inside the transaction (execute/hooks.ts). */
-export async function materializeIncremental(ctx: NodeRunContext, model: CompiledModel, state: ExistingState, beforeCommit?: () => Promise<void>, preHooks: readonly string[] = []): Promise<{ rows: number | undefined; message: string }> {
+export async function materializeIncremental(ctx: NodeRunContext, model: CompiledModel, state: ExistingState, beforeCommit?: () => Promise<void>, preHooks: readonly Hook[] = []): Promise<{ rows: number | undefined; message: string }> {
   const { conn, dialect, introspector } = ctx;
   const node = model.node;
   const target = node.relation!;
@@ -20,7 +21,7 @@ export async function materializeIncremental(ctx: NodeRunContext, model: Compile
   let rows: number | undefined;
   let verb: string;
   try {
-    for (const sql of preHooks) await conn.execute(sql);
+    await runHookStatements(conn, preHooks);
     for (const s of plan.build) await conn.execute(s.sql);
     // Read inside the transaction: the temp table is not visible to anyone else yet.
     const columns = { temp: await introspector.getColumns(conn, plan.temp), target: await introspector.getColumns(conn, target) };

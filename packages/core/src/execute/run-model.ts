@@ -4,7 +4,7 @@ import { compileWithWarehouse, warehouseAccess } from '../compile/async-render.j
 import type { ModelNode } from '../parse/nodes.js';
 import { auditHook, auditTests } from './audit.js';
 import { materialize } from './materialize.js';
-import { renderModelHooks } from './hooks.js';
+import { nodeHooks } from './hooks.js';
 import { checkContract, contractEnforced } from './contract.js';
 import type { NodeHandler } from './node-handler.js';
 
@@ -22,8 +22,8 @@ export const runModel: NodeHandler = async (node, ctx) => {
     // dbt checks a contract before building: a mismatch leaves the existing relation as it was.
     if (contractEnforced(model)) await checkContract(ctx.conn, ctx.dialect, compiled);
     const audit = auditTests(model, ctx);
-    // Rendered after the body, so `is_incremental()` and `this` are what the model itself saw.
-    const hooks = renderModelHooks(model, ctx.compiler);
+    // Rendered when they run, after the body, so `is_incremental()` and `this` are what the model itself saw.
+    const hooks = nodeHooks(model, ctx.compiler, warehouseAccess(ctx.conn, ctx.introspector));
     const { rows, message } = await materialize(ctx.conn, ctx.dialect, compiled, ctx.relations, ctx, audit.length ? auditHook(model, audit, ctx) : undefined, hooks);
     return { status: 'success', message: message ?? (model.config.materialized === 'view' ? 'CREATE VIEW' : `SELECT ${rows ?? '?'}`), rowsAffected: rows, compiled };
   } catch (e) {

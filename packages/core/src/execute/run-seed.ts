@@ -11,6 +11,8 @@ import type { NodeHandler, NodeOutcome, NodeRunContext } from './node-handler.js
 import { findDependentViews, modelsBuiltAfter, recreateViews } from './dependent-views.js';
 import { findCsvProblem, readCsvHeader } from './seed-csv.js';
 import { SEED_SAMPLE_MISMATCH, sampleSeedKinds } from './seed-kinds.js';
+import { nodeHooks, runHookStatements, type ModelHooks } from './hooks.js';
+import { warehouseAccess } from '../compile/async-render.js';
 
 /** Rows looked at before a whole-column check: most text columns are settled by these. */
 const SAMPLE_ROWS = 1000;
@@ -77,14 +79,17 @@ export const runSeed: NodeHandler = async (node, ctx) => {
 
   let seedPlan = plan({});
   let rows: number | undefined;
+  // pre_hook / post_hook around the load, inside its transaction (outside with `transaction: false`).
+  const hooks = nodeHooks(seed, ctx.compiler, warehouseAccess(ctx.conn, ctx.introspector));
   try {
+    await runHookStatements(ctx.conn, hooks.beforeBegin);
     // Copy path, new table: columns typed from the first rows, checked while copying (no ALTER after).
     let attempt: Parameters<typeof plan>[0] = {};
     if (seedPlan.mode === 'create' && loadPath === 'copy' && ctx.conn.copyCsvChecksKinds) attempt = { kinds: sampledKinds(file, settings, header) };
     for (;;) {
       seedPlan = plan(attempt);
       try {
-        rows = await runSeedPlan(ctx, seedPlan, file, settings, header, rel, seed.uniqueId);
+        rows = await runSeedPlan(ctx, seedPlan, file, settings, header, rel, seed.uniqueId, hooks);
         break;
       } catch (e) {
         // A later row does not fit a sampled kind: load again, inferred columns as text, typed from every row (dbt's result either way).
@@ -94,6 +99,7 @@ export const runSeed: NodeHandler = async (node, ctx) => {
         else throw e;
       }
     }
+    await runHookStatements(ctx.conn, hooks.afterCommit);
   } catch (e) {
     return fail(describeFailure(e, ctx, seed, file, settings.delimiter));
   }
@@ -116,7 +122,7 @@ function sampledKinds(file: string, settings: SeedSettings, header: readonly str
 /** An error while rows were being read from the file (as opposed to DDL around it). */
 class LoadError extends Error {}
 
-async function runSeedPlan(ctx: NodeRunContext, plan: SeedPlan, file: string, settings: SeedSettings, header: readonly string[], rel: RelationRef, uniqueId: string): Promise<number | undefined> {
+async function runSeedPlan(ctx: NodeRunContext, plan: SeedPlan, file: string, settings: SeedSettings, header: readonly string[], rel: RelationRef, uniqueId: string, hooks: ModelHooks): Promise<number | undefined> {
   const { conn, dialect } = ctx;
   const transactional = dialect.capabilities.transactionalDdl;
   let rows: number | undefined;
@@ -124,6 +130,7 @@ async function runSeedPlan(ctx: NodeRunContext, plan: SeedPlan, file: string, se
   const views = plan.mode === 'create' ? await findDependentViews(conn, ctx.introspector, rel, ctx.relations.get(rel)) : [];
   if (transactional) await conn.begin();
   try {
+    await runHookStatements(conn, hooks.pre);
     for (const [i, step] of plan.steps.entries()) {
       const loads = i === plan.rowsFrom;
       try {
@@ -143,6 +150,7 @@ async function runSeedPlan(ctx: NodeRunContext, plan: SeedPlan, file: string, se
       const dropped = await recreateViews(conn, dialect, rel, views, { transactional, builtLater: modelsBuiltAfter(ctx, uniqueId) });
       for (const v of dropped) ctx.relations.set(v.schema, v.identifier, undefined);
     }
+    await runHookStatements(conn, hooks.post);
     if (transactional) await conn.commit();
   } catch (e) {
     if (transactional) await conn.rollback().catch(() => undefined);

@@ -10,6 +10,7 @@ import { checkSnapshotTarget, missingSnapshotColumns, planSnapshotCreate, planSn
 import { BACKUP_SUFFIX, TEMP_SUFFIX, withSuffix } from '../plan/plan.js';
 import type { NodeHandler } from './node-handler.js';
 import { runStatements } from './session.js';
+import { nodeHooks, withHooks } from './hooks.js';
 
 /** Column names and types of a query, without running it. */
 async function columnsOf(conn: Connection, dialect: Dialect, sql: string): Promise<ColumnMeta[]> {
@@ -37,6 +38,9 @@ export const runSnapshot: NodeHandler = async (node, ctx) => {
     }
     const sql = compiled.compiledSql;
     const transactional = dialect.capabilities.transactionalDdl;
+    // pre_hook / post_hook around the create or merge, inside its transaction (outside with `transaction: false`).
+    const hooks = nodeHooks(snapshot, ctx.compiler, warehouseAccess(conn, ctx.introspector));
+    const run = (statements: readonly string[]) => withHooks(conn, hooks, transactional, () => runStatements(conn, statements, false));
 
     if (existing === undefined) {
       const leftovers = [TEMP_SUFFIX, BACKUP_SUFFIX].flatMap((suffix) => {
@@ -44,7 +48,7 @@ export const runSnapshot: NodeHandler = async (node, ctx) => {
         return kind ? [{ identifier: withSuffix(rel, suffix).identifier, kind }] : [];
       });
       const plan = planSnapshotCreate(dialect, rel, sql, spec, { leftovers });
-      const counts = await runStatements(conn, plan.statements.map((s) => s.sql), transactional);
+      const counts = await run(plan.statements.map((s) => s.sql));
       relations.set(rel.schema, rel.identifier, 'table');
       for (const l of leftovers) relations.set(rel.schema, l.identifier, undefined);
       const rows = plan.rowsFrom === undefined ? undefined : counts[plan.rowsFrom];
@@ -58,7 +62,7 @@ export const runSnapshot: NodeHandler = async (node, ctx) => {
     const stagingColumns = metaMissing ? await columnsOf(conn, dialect, snapshotStagingSql(dialect, rel, sql, spec, inputs)) : undefined;
     const staging = withSuffix(rel, STAGING_SUFFIX);
     const plan = planSnapshotMerge(dialect, rel, sql, spec, { ...inputs, stagingColumns, stagingLeftover: relations.get(staging) !== undefined });
-    const counts = await runStatements(conn, plan.statements.map((s) => s.sql), transactional);
+    const counts = await run(plan.statements.map((s) => s.sql));
     relations.set(staging.schema, staging.identifier, undefined);
     const closed = counts[plan.updateIndex] ?? 0;
     const inserted = counts[plan.insertIndex] ?? 0;

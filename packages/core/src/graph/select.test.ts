@@ -2,7 +2,7 @@ import { describe, it, expect } from 'vitest';
 import { TsdbtError } from '../errors.js';
 import type { GraphNode, ModelNode, NodeConfig, SourceNode } from '../parse/nodes.js';
 import { createNodeGraph, type NodeGraph } from './node-graph.js';
-import { parseSelection, selectNodes, unmatchedSelectors, type SelectionCriterion, type SelectionOptions } from './select.js';
+import { parseSelection, selectNodes, unmatchedSelectors, type SelectableDefinition, type SelectionCriterion, type SelectionOptions } from './select.js';
 
 // ---------------------------------------------------------------- fixture: project `shop` + package `utils`
 //
@@ -531,5 +531,61 @@ describe('test_type and test_name methods', () => {
 
   it('an unknown test type is an error with a suggestion', () => {
     expect(selectorError(() => parseSelection('test_type:units')).message).toContain('did you mean `unit`');
+  });
+});
+
+// ---------------------------------------------------------------- exposures, metrics, semantic models, saved queries
+
+describe('definitions in selection', () => {
+  const def = (resourceType: SelectableDefinition['resourceType'], name: string, dependsOn: string[], tags: string[] = [], pkg = 'shop'): SelectableDefinition => ({
+    uniqueId: `${resourceType}.${pkg}.${name}`, resourceType, name, packageName: pkg, originalFilePath: 'models/marts/_exposures.yml',
+    fqn: [pkg, 'marts', name], tags, config: { enabled: true }, dependsOn,
+  });
+  const DEFS: SelectableDefinition[] = [
+    def('exposure', 'weekly_report', ['model.shop.rpt_revenue'], ['reporting', 'weekly']),
+    def('semantic_model', 'orders_sm', ['model.shop.fct_orders']),
+    def('metric', 'revenue', ['semantic_model.shop.orders_sm'], ['finance']),
+    def('saved_query', 'revenue_by_day', ['metric.shop.revenue']),
+  ];
+  const defLabel = (id: string): string => (graph.hasNode(id) ? label(graph.getNodeAttributes(id).node) : id);
+  const pick = (select?: string, exclude?: string, resourceTypes?: SelectionOptions['resourceTypes']) =>
+    [...selectNodes(graph, { select, exclude, resourceTypes, definitions: DEFS })].map(defLabel).sort();
+
+  it('selects one by its method, by name or package.name, with wildcards', () => {
+    expect(pick('exposure:weekly_report')).toEqual(['exposure.shop.weekly_report']);
+    expect(pick('exposure:shop.weekly_report')).toEqual(['exposure.shop.weekly_report']);
+    expect(pick('exposure:utils.weekly_report')).toEqual([]);
+    expect(pick('metric:*')).toEqual(['metric.shop.revenue']);
+    expect(pick('semantic_model:orders_sm saved_query:revenue_by_day')).toEqual(['saved_query.shop.revenue_by_day', 'semantic_model.shop.orders_sm']);
+    expect(selectorError(() => pick('exposure:a.b.c')).message).toContain('exposures are selected as `exposure:name` or `exposure:package.name`');
+  });
+
+  it('`+exposure:x` selects its upstream nodes; `exposure:x+` adds nothing (no children)', () => {
+    expect(pick('+exposure:weekly_report')).toEqual(sorted(['exposure.shop.weekly_report', 'rpt_revenue', 'fct_orders', 'utils_calendar', 'int_orders_enriched', 'dim_customers', 'stg_orders', 'stg_payments', 'stg_customers', 'raw.orders', 'raw.customers']));
+    expect(pick('1+exposure:weekly_report')).toEqual(['exposure.shop.weekly_report', 'rpt_revenue']);
+    expect(pick('exposure:weekly_report+')).toEqual(['exposure.shop.weekly_report']);
+    // Through a chain of definitions: saved query → metric → semantic model → model.
+    expect(pick('2+saved_query:revenue_by_day')).toEqual(['metric.shop.revenue', 'saved_query.shop.revenue_by_day', 'semantic_model.shop.orders_sm']);
+    expect(pick('+saved_query:revenue_by_day', undefined, ['model'])).toEqual(['dim_customers', 'fct_orders', 'int_orders_enriched', 'stg_customers', 'stg_orders', 'stg_payments']);
+  });
+
+  it('a model`s descendants include the definitions built on it', () => {
+    expect(pick('rpt_revenue+')).toEqual(['exposure.shop.weekly_report', 'rpt_revenue']);
+    expect(pick('fct_orders+', undefined, ['metric', 'saved_query'] as unknown as SelectionOptions['resourceTypes'])).toEqual(['metric.shop.revenue', 'saved_query.shop.revenue_by_day']);
+  });
+
+  it('matches definitions by tag, fqn, package and resource_type', () => {
+    expect(pick('tag:reporting')).toEqual(['exposure.shop.weekly_report', 'rpt_customers', 'rpt_revenue']);
+    expect(pick('tag:weekly')).toEqual(['exposure.shop.weekly_report']);
+    expect(pick('+tag:finance', undefined, ['model'])).toEqual(['dim_customers', 'fct_orders', 'int_orders_enriched', 'stg_customers', 'stg_orders', 'stg_payments']);
+    expect(pick('resource_type:exposure')).toEqual(['exposure.shop.weekly_report']);
+    expect(pick('weekly_report')).toEqual(['exposure.shop.weekly_report']);
+    expect(pick('tag:reporting', 'exposure:*')).toEqual(['rpt_customers', 'rpt_revenue']);
+  });
+
+  it('without definitions, their methods match nothing and are reported unmatched', () => {
+    expect(sel('exposure:weekly_report')).toEqual([]);
+    expect(unmatchedSelectors(graph, { select: 'exposure:weekly_report tag:gold' })).toEqual(['exposure:weekly_report']);
+    expect(unmatchedSelectors(graph, { select: 'exposure:weekly_report', definitions: DEFS })).toEqual([]);
   });
 });

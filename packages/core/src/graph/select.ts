@@ -2,17 +2,19 @@
 // Mirrors dbt-core's selector_spec.py / selector_methods.py / graph.py behaviour.
 import picomatch from 'picomatch';
 import { TsdbtError, didYouMean } from '../errors.js';
+import type { DefinitionNode } from '../parse/nodes.js';
 import type { GraphNode, ResourceType } from '../parse/nodes.js';
 import type { NodeGraph } from './node-graph.js';
 
-export type SelectorMethod = 'fqn' | 'tag' | 'path' | 'file' | 'package' | 'config' | 'resource_type' | 'source' | 'test_type' | 'test_name' | 'unit_test';
+export type SelectorMethod = 'fqn' | 'tag' | 'path' | 'file' | 'package' | 'config' | 'resource_type' | 'source' | 'test_type' | 'test_name' | 'unit_test' | DefinitionMethod;
+type DefinitionMethod = 'exposure' | 'metric' | 'semantic_model' | 'saved_query';
+const DEFINITION_METHODS: readonly string[] = ['exposure', 'metric', 'semantic_model', 'saved_query'];
 
-export const SELECTOR_METHODS: readonly SelectorMethod[] = ['fqn', 'tag', 'path', 'file', 'package', 'config', 'resource_type', 'source', 'test_type', 'test_name', 'unit_test'];
+export const SELECTOR_METHODS: readonly SelectorMethod[] = ['fqn', 'tag', 'path', 'file', 'package', 'config', 'resource_type', 'source', 'test_type', 'test_name', 'unit_test', 'exposure', 'metric', 'semantic_model', 'saved_query'];
 
 /** dbt methods that are valid in dbt but not implemented by tsdbt (clear error instead of "unknown"). */
 const UNSUPPORTED_METHODS = new Set([
-  'group', 'access', 'state', 'exposure', 'metric', 'result',
-  'source_status', 'version', 'semantic_model', 'saved_query', 'wildcard',
+  'group', 'access', 'state', 'result', 'source_status', 'version', 'wildcard',
 ]);
 
 /** Node types dbt knows; `resource_type:` rejects anything else. */
@@ -64,7 +66,16 @@ export interface SelectionOptions {
   exclude?: string | readonly string[];
   /** Filter applied at the end (ls --resource-type). */
   resourceTypes?: readonly ResourceType[];
+  /**
+   * Exposures, semantic models, metrics and saved queries (parse/definitions.ts): selectable like
+   * nodes (`exposure:x`, `tag:`, `fqn` …) and joined to the graph by their `depends_on`, so
+   * `+exposure:x` reaches its upstream models. They have no children. Their ids are in the result.
+   */
+  definitions?: readonly SelectableDefinition[] | undefined;
 }
+
+/** What selection reads of an exposure, semantic model, metric or saved query. */
+export type SelectableDefinition = Pick<DefinitionNode, 'uniqueId' | 'resourceType' | 'name' | 'packageName' | 'originalFilePath' | 'fqn' | 'tags' | 'config' | 'dependsOn'>;
 
 // ---------------------------------------------------------------- parsing
 
@@ -125,6 +136,9 @@ function parseCriterion(raw: string): SelectionCriterion {
     }
     if (method !== 'config' && args.length > 0) {
       throw selectorError(raw, `the \`${method}\` method takes no \`.\` arguments`);
+    }
+    if (DEFINITION_METHODS.includes(method) && value.split('.').length > 2) {
+      throw selectorError(raw, `${method}s are selected as \`${method}:name\` or \`${method}:package.name\``);
     }
   }
   if (method === 'resource_type' && !DBT_RESOURCE_TYPES.includes(value)) {
@@ -324,20 +338,85 @@ function nodeMatcher(c: SelectionCriterion): (node: GraphNode) => boolean {
       const match = fnmatcher(c.value);
       return (node) => node.resourceType === 'test' && match(node.testMetadata?.name ?? node.name);
     }
+    default:
+      // exposure, metric, semantic_model, saved_query: only definitions (see definitionMatcher).
+      return () => false;
+  }
+}
+
+/** The same criterion on an exposure, semantic model, metric or saved query (dbt searches them with every method that applies). */
+function definitionMatcher(c: SelectionCriterion): (d: SelectableDefinition) => boolean {
+  const asNode = (match: (node: GraphNode) => boolean) => (d: SelectableDefinition) => match(d as unknown as GraphNode);
+  switch (c.method) {
+    case 'exposure':
+    case 'metric':
+    case 'semantic_model':
+    case 'saved_query': {
+      // dbt: `name` in any package, or `package.name`; both may be wildcards.
+      const parts = c.value.split('.');
+      const [matchPkg, matchName] = [fnmatcher(parts.length === 2 ? parts[0]! : '*'), fnmatcher(parts[parts.length - 1]!)];
+      return (d) => d.resourceType === c.method && matchPkg(d.packageName) && matchName(d.name);
+    }
+    case 'tag': {
+      const match = fnmatcher(c.value);
+      return (d) => d.tags.some(match);
+    }
+    case 'package': {
+      const match = fnmatcher(c.value);
+      return (d) => match(d.packageName);
+    }
+    case 'resource_type':
+      return (d) => d.resourceType === c.value;
+    case 'fqn':
+      return asNode(fqnMatcher(c.value));
+    case 'path':
+      return asNode(pathMatcher(c.value));
+    case 'file':
+      return asNode(fileMatcher(c.value));
+    case 'config':
+      return asNode(configMatcher(c.args, c.value));
+    default:
+      return () => false;
   }
 }
 
 // ---------------------------------------------------------------- graph operators
 
+/** The DAG plus the definitions, joined by their depends_on (parents → definition). */
+interface SelectionGraph {
+  graph: NodeGraph;
+  defs: ReadonlyMap<string, SelectableDefinition>;
+  defChildren: ReadonlyMap<string, string[]>;
+}
+
+function selectionGraph(graph: NodeGraph, definitions: readonly SelectableDefinition[] = []): SelectionGraph {
+  const defs = new Map(definitions.map((d) => [d.uniqueId, d]));
+  const defChildren = new Map<string, string[]>();
+  for (const d of definitions) for (const p of d.dependsOn) defChildren.set(p, [...(defChildren.get(p) ?? []), d.uniqueId]);
+  return { graph, defs, defChildren };
+}
+
+function inNeighbors(g: SelectionGraph, id: string): readonly string[] {
+  const d = g.defs.get(id);
+  if (d) return d.dependsOn;
+  return g.graph.hasNode(id) ? g.graph.inNeighbors(id) : [];
+}
+
+function outNeighbors(g: SelectionGraph, id: string): readonly string[] {
+  const own = g.graph.hasNode(id) ? g.graph.outNeighbors(id) : [];
+  const extra = g.defChildren.get(id);
+  return extra ? [...own, ...extra] : own;
+}
+
 /** Seeds plus every node within maxDepth edges upstream/downstream (multi-source BFS). */
-function expand(graph: NodeGraph, seeds: Iterable<string>, direction: 'up' | 'down', maxDepth: number | undefined): Set<string> {
+function expand(graph: SelectionGraph, seeds: Iterable<string>, direction: 'up' | 'down', maxDepth: number | undefined): Set<string> {
   const seen = new Set(seeds);
   let frontier = [...seen];
   for (let depth = 0; frontier.length > 0 && (maxDepth === undefined || depth < maxDepth); depth++) {
     const next: string[] = [];
     for (const id of frontier) {
       // The array forms are about twice as fast as graphology's forEach*Neighbor callbacks.
-      for (const n of direction === 'up' ? graph.inNeighbors(id) : graph.outNeighbors(id)) {
+      for (const n of direction === 'up' ? inNeighbors(graph, id) : outNeighbors(graph, id)) {
         if (!seen.has(n)) {
           seen.add(n);
           next.push(n);
@@ -349,12 +428,16 @@ function expand(graph: NodeGraph, seeds: Iterable<string>, direction: 'up' | 'do
   return seen;
 }
 
-function evalCriterion(graph: NodeGraph, c: SelectionCriterion): Set<string> {
+function evalCriterion(graph: SelectionGraph, c: SelectionCriterion): Set<string> {
   const match = nodeMatcher(c);
   const direct = new Set<string>();
-  graph.forEachNode((id, attrs) => {
+  graph.graph.forEachNode((id, attrs) => {
     if (match(attrs.node)) direct.add(id);
   });
+  if (graph.defs.size > 0) {
+    const matchDef = definitionMatcher(c);
+    for (const [id, d] of graph.defs) if (matchDef(d)) direct.add(id);
+  }
   if (direct.size === 0) return direct;
   const result = new Set(direct);
   const add = (ids: Set<string>): void => ids.forEach((id) => result.add(id));
@@ -364,7 +447,7 @@ function evalCriterion(graph: NodeGraph, c: SelectionCriterion): Set<string> {
   return result;
 }
 
-function evalIntersection(graph: NodeGraph, term: SelectionIntersection, cache: Map<string, Set<string>>): Set<string> {
+function evalIntersection(graph: SelectionGraph, term: SelectionIntersection, cache: Map<string, Set<string>>): Set<string> {
   let acc: Set<string> | undefined;
   for (const part of term.parts) {
     const ids = cache.get(part.raw) ?? evalCriterion(graph, part);
@@ -380,7 +463,8 @@ interface Evaluation {
   unmatched: string[];
 }
 
-function evaluate(graph: NodeGraph, options: SelectionOptions): Evaluation {
+function evaluate(dag: NodeGraph, options: SelectionOptions): Evaluation {
+  const graph = selectionGraph(dag, options.definitions);
   const selectTerms = parseValues(options.select);
   const excludeTerms = parseValues(options.exclude) ?? [];
   const cache = new Map<string, Set<string>>();
@@ -394,12 +478,12 @@ function evaluate(graph: NodeGraph, options: SelectionOptions): Evaluation {
     }
     return out;
   };
-  const selected = selectTerms ? union(selectTerms) : new Set(graph.nodes());
+  const selected = selectTerms ? union(selectTerms) : new Set([...dag.nodes(), ...graph.defs.keys()]);
   union(excludeTerms).forEach((id) => selected.delete(id));
   if (options.resourceTypes && options.resourceTypes.length > 0) {
     const types = new Set<string>(options.resourceTypes);
     for (const id of selected) {
-      if (!types.has(graph.getNodeAttributes(id).node.resourceType)) selected.delete(id);
+      if (!types.has(graph.defs.get(id)?.resourceType ?? dag.getNodeAttributes(id).node.resourceType)) selected.delete(id);
     }
   }
   return { selected, unmatched };

@@ -4,31 +4,15 @@
 import { TsdbtError, didYouMean } from '../errors.js';
 import type { ProjectFile } from '../project/files.js';
 import { parseYamlFile, yamlPosition } from '../project/yaml-file.js';
-import type { GraphNode } from './nodes.js';
+import type { DefinitionKind, DefinitionNode, GraphNode } from './nodes.js';
+
+export type { DefinitionKind, DefinitionNode } from './nodes.js';
 
 export const DEFINITION_KINDS = ['exposure', 'semantic_model', 'metric', 'saved_query'] as const;
-export type DefinitionKind = (typeof DEFINITION_KINDS)[number];
 
 /** The properties-file key each kind is declared under. */
 const YAML_KEY: Record<DefinitionKind, string> = { exposure: 'exposures', semantic_model: 'semantic_models', metric: 'metrics', saved_query: 'saved_queries' };
 
-export interface DefinitionNode {
-  /** `exposure.<project>.<name>`, `semantic_model.…`, `metric.…`, `saved_query.…`. */
-  uniqueId: string;
-  resourceType: DefinitionKind;
-  name: string;
-  packageName: string;
-  originalFilePath: string;
-  fqn: string[];
-  description: string;
-  tags: string[];
-  meta: Record<string, unknown>;
-  config: Record<string, unknown>;
-  /** Unique ids this resource depends on (models, seeds, snapshots, sources, semantic models, metrics). */
-  dependsOn: string[];
-  /** The YAML entry as written. */
-  raw: Record<string, unknown>;
-}
 
 type Obj = Record<string, unknown>;
 const isObj = (v: unknown): v is Obj => !!v && typeof v === 'object' && !Array.isArray(v);

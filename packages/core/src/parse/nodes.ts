@@ -28,6 +28,8 @@ export interface ColumnInfo {
   data_type?: string | undefined;
   meta: Record<string, unknown>;
   tags: string[];
+  /** `constraints:` as written (applied to models with an enforced contract; see execute/contract.ts). */
+  constraints?: Array<Record<string, unknown>> | undefined;
 }
 
 export interface RefCall {
@@ -84,6 +86,8 @@ export interface SqlNodeBase extends NodeBase {
 
 export interface ModelNode extends SqlNodeBase {
   resourceType: 'model';
+  /** Model-level `constraints:` from its properties YAML, as written (see execute/contract.ts). */
+  constraints?: Array<Record<string, unknown>> | undefined;
 }
 
 /** `{% snapshot name %}…{% endsnapshot %}`: rawCode is the select inside the block. */
@@ -163,4 +167,25 @@ export interface MacroDef {
   originalFilePath: string;
   /** The whole file that defines the macro (macros are registered per file). */
   fileKey: string;
+}
+
+/** Exposures, semantic models, metrics and saved queries: parsed and listed, never executed (parse/definitions.ts). */
+export type DefinitionKind = 'exposure' | 'semantic_model' | 'metric' | 'saved_query';
+
+export interface DefinitionNode {
+  /** `exposure.<project>.<name>`, `semantic_model.…`, `metric.…`, `saved_query.…`. */
+  uniqueId: string;
+  resourceType: DefinitionKind;
+  name: string;
+  packageName: string;
+  originalFilePath: string;
+  fqn: string[];
+  description: string;
+  tags: string[];
+  meta: Record<string, unknown>;
+  config: Record<string, unknown>;
+  /** Unique ids this resource depends on (models, seeds, snapshots, sources, semantic models, metrics). */
+  dependsOn: string[];
+  /** The YAML entry as written. */
+  raw: Record<string, unknown>;
 }

@@ -188,6 +188,7 @@ export async function parseProject(project: Project, options: ParseOptions = {})
       config,
       tags: config.tags,
       patchPath: patch?.file,
+      ...(patch?.constraints ? { constraints: patch.constraints } : {}),
       rawCode: file.contents,
       checksum: file.checksum,
       refs: scan.refs,

@@ -23,6 +23,8 @@ export interface NodePatch {
   yamlPath: Array<string | number>;
   /** Snapshots defined in YAML (dbt 1.9): `ref('x')` or `source('s', 't')`, as written. */
   relation?: string | undefined;
+  /** Model-level `constraints:`, as written. */
+  constraints?: Array<Record<string, unknown>> | undefined;
 }
 
 export interface SourceTableDef {
@@ -83,6 +85,7 @@ function readColumns(y: YamlFile, value: unknown, path: Array<string | number>, 
       data_type: typeof c.data_type === 'string' ? c.data_type : undefined,
       meta: isObj(c.meta) ? c.meta : {},
       tags: Array.isArray(c.tags) ? c.tags.map(String) : [],
+      ...(Array.isArray(c.constraints) ? { constraints: c.constraints.filter(isObj) } : {}),
     };
     const t = [...list(y, c.tests, [...path, i, 'tests']), ...list(y, c.data_tests, [...path, i, 'data_tests'])];
     if (t.length) tests[c.name] = t;
@@ -132,6 +135,7 @@ export function parsePropertiesFile(file: ProjectFile, d: Diagnostics, cached?: 
         file: y.file,
         yamlPath: [kind, i, 'name'],
         ...(kind === 'snapshots' && entry.relation !== undefined ? { relation: String(entry.relation) } : {}),
+        ...(Array.isArray(entry.constraints) ? { constraints: entry.constraints.filter(isObj) } : {}),
       });
     });
   }

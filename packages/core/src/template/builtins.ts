@@ -7,7 +7,7 @@ import { ReturnSignal } from './jinja-compat.js';
 import { jinjaFunction, splitArgs } from './jinja-function.js';
 import { makeModules } from './py-modules.js';
 import { jinjaFilters, jinjaTests } from './jinja-filters.js';
-import { isPlainObject, pyJsonDumps, pyPercentFormat, PyFloat, pyStr, pyTruthy } from './py.js';
+import { isPlainObject, pyJsonDumps, pyPercentFormat, PyFloat, pyStr, pyTruthy, pyTuple } from './py.js';
 
 type Fn = (...a: any[]) => any;
 export type LogFn = (msg: string, info: boolean) => void;
@@ -44,7 +44,7 @@ export function makeGlobals(log: LogFn): Record<string, unknown> {
   g['zip'] = (...lists: unknown[]) => {
     const ls = lists.map(toList);
     const n = ls.length === 0 ? 0 : Math.min(...ls.map((l) => l.length));
-    return Array.from({ length: n }, (_, i) => ls.map((l) => l[i]));
+    return Array.from({ length: n }, (_, i) => pyTuple(ls.map((l) => l[i])));
   };
   g['tojson'] = jinjaFunction(([value, dflt], kwargs) => {
     try {

@@ -72,7 +72,7 @@ describe('Jinja forms', () => {
 
   it('Python truthiness, list +, % formatting, tuples, namespace', () => {
     expect(r('{% if [] %}y{% else %}n{% endif %} {{ "y" if {} else "n" }} {{ [] or "empty" }} {{ not [] }} {{ [0] and "ok" }}')).toBe('n n empty True ok');
-    expect(r('{{ [1] + [2] }} {{ 1 + 2 }} {{ "%s-%03d" % ("a", 7) }} {{ "%.2f" % 3.14159 }} {{ (1, 2) }}')).toBe('[1, 2] 3 a-007 3.14 [1, 2]');
+    expect(r('{{ [1] + [2] }} {{ 1 + 2 }} {{ "%s-%03d" % ("a", 7) }} {{ "%.2f" % 3.14159 }} {{ (1, 2) }}')).toBe('[1, 2] 3 a-007 3.14 (1, 2)');
     expect(r('{% set ns = namespace(total=0) %}{% for i in [1, 2, 3] %}{% set ns.total = ns.total + i %}{% endfor %}{{ ns.total }}')).toBe('6');
   });
 
@@ -91,7 +91,7 @@ describe('Jinja forms', () => {
   });
 
   it('zip, range, set, dict', () => {
-    expect(r('{{ zip([1, 2], ["a", "b", "c"]) }} {{ range(3) }} {{ set([1, 1, 2]) }} {{ dict(a=1) }}')).toBe("[[1, 'a'], [2, 'b']] [0, 1, 2] [1, 2] {'a': 1}");
+    expect(r('{{ zip([1, 2], ["a", "b", "c"]) }} {{ range(3) }} {{ set([1, 1, 2]) }} {{ dict(a=1) }}')).toBe("[(1, 'a'), (2, 'b')] [0, 1, 2] [1, 2] {'a': 1}");
   });
 
   it('modules.datetime and modules.re', () => {

@@ -10,7 +10,7 @@
 import nunjucks from 'nunjucks';
 import { splitArgs } from './jinja-function.js';
 import { collectVarargs, installSyntaxPatches } from './jinja-syntax.js';
-import { dictMethod, isPlainObject, listMethod, pyArith, pyPercentFormat, pyStr, pyTruthy, stringMethod } from './py.js';
+import { dictKey, dictKeyOrigins, dictMethod, isPlainObject, listMethod, pyArith, PyError, pyPercentFormat, pyStr, pyTruthy, PyTuple, pyTuple, pyTypeName, stringMethod } from './py.js';
 
 type Fn = (...a: any[]) => any;
 
@@ -201,21 +201,39 @@ export function installPatches(): void {
   // Python-semantics helpers called from compiled code; `env` tells whether the template is ours.
   rt.tsdbtTruthy = (env: unknown, v: unknown) => (isOurs(env) ? pyTruthy(v) : !!v);
   // `for x in dict` iterates keys (nunjucks iterates nothing unless it is `for k, v in dict`).
-  rt.tsdbtIter = (env: unknown, v: unknown) => (isOurs(env) && isPlainObject(v) ? Object.keys(v) : v);
+  rt.tsdbtIter = (env: unknown, v: unknown) => (isOurs(env) && isPlainObject(v) ? dictKeys(v) : v);
   rt.tsdbtAnd = (env: unknown, a: unknown, b: () => unknown) => ((isOurs(env) ? pyTruthy(a) : a) ? b() : a);
   rt.tsdbtOr = (env: unknown, a: unknown, b: () => unknown) => ((isOurs(env) ? pyTruthy(a) : a) ? a : b());
   rt.tsdbtConcat = (env: unknown, a: any, b: any) => (isOurs(env) ? pyStr(a) + pyStr(b) : a + '' + b);
-  rt.tsdbtBinop = (env: unknown, op: string, a: any, b: any) => {
+  rt.tsdbtBinop = (env: unknown, op: string, a: any, b: any, nameA?: string | null, nameB?: string | null) => {
     if (isOurs(env)) {
+      // Jinja's Undefined refuses arithmetic (`~` still prints it as '')
+      if (a === undefined || b === undefined) {
+        const name = a === undefined ? nameA : nameB;
+        throw new Error(name ? `'${name}' is undefined` : `an undefined value cannot be used with \`${op}\``);
+      }
       const n = pyArith(op, a, b);
       if (n !== undefined) return n;
-      if (op === '+' && Array.isArray(a) && Array.isArray(b)) return [...a, ...b];
-      if (op === '*' && (typeof a === 'string' || Array.isArray(a)) && Number.isInteger(b)) return typeof a === 'string' ? a.repeat(Math.max(0, b)) : Array.from({ length: Math.max(0, b) }, () => a).flat(1);
+      if (op === '+' && Array.isArray(a) && Array.isArray(b)) {
+        if (a instanceof PyTuple === b instanceof PyTuple) return a instanceof PyTuple ? pyTuple([...a, ...b]) : [...a, ...b];
+        throw new PyError('TypeError', `can only concatenate ${pyTypeName(a)} (not "${pyTypeName(b)}") to ${pyTypeName(a)}`);
+      }
+      if (op === '*' && (typeof a === 'string' || Array.isArray(a)) && (Number.isInteger(b) || typeof b === 'boolean')) {
+        const n = Math.max(0, Number(b));
+        return typeof a === 'string' ? a.repeat(n) : a instanceof PyTuple ? pyTuple(Array.from({ length: n }, () => a).flat(1)) : Array.from({ length: n }, () => a).flat(1);
+      }
       if (op === '%' && (typeof a === 'string' || a instanceof String)) return pyPercentFormat(String(a), b);
       const dunder = op === '+' ? '__add__' : op === '-' ? '__sub__' : undefined;
       if (dunder && a !== null && typeof a === 'object' && typeof a[dunder] === 'function') {
         const r = a[dunder](b);
         if (r !== undefined) return r;
+      }
+      if (isPyValue(a) && isPyValue(b)) {
+        // Python refuses these (`'1' + 1`); JS would coerce. `~` is the way to concatenate.
+        const ta = pyTypeName(a);
+        const tb = pyTypeName(b);
+        if (op === '+' && ta === 'str' && tb !== 'str') throw new PyError('TypeError', `can only concatenate str (not "${tb}") to str`);
+        if (op !== '+' || ta !== 'str' || tb !== 'str') throw new PyError('TypeError', `unsupported operand type(s) for ${op === '**' ? '** or pow()' : op}: '${ta}' and '${tb}'`);
       }
     }
     switch (op) {
@@ -235,6 +253,7 @@ export function installPatches(): void {
         return a % b;
     }
   };
+  rt.tsdbtTuple = (env: unknown, items: unknown[]) => (isOurs(env) ? pyTuple(items) : items);
   rt.tsdbtSetAttr = (obj: any, key: unknown, val: unknown) => {
     if (obj === null || obj === undefined || typeof obj !== 'object') throw new Error(`cannot set attribute \`${String(key)}\` on ${pyStr(obj) || 'an undefined value'}`);
     obj[String(key)] = val;
@@ -242,6 +261,17 @@ export function installPatches(): void {
 
   patchCompiler();
   installSyntaxPatches(isOurs);
+}
+
+/** Values whose Python type is certain (None, str, int, float, bool, list, tuple, dict); not Undefined. */
+function isPyValue(v: unknown): boolean {
+  const t = typeof v;
+  return v === null || t === 'string' || t === 'number' || t === 'boolean' || v instanceof String || v instanceof Number || Array.isArray(v) || isPlainObject(v);
+}
+
+function dictKeys(d: Record<string, unknown>): unknown[] {
+  const keys = Object.keys(d);
+  return dictKeyOrigins.has(d) ? keys.map((k) => dictKey(d, k)) : keys;
 }
 
 function hasOwnKeys(f: object): boolean {
@@ -325,19 +355,27 @@ function patchCompiler(): void {
     ['compileFloorDiv', '//'],
     ['compilePow', '**'],
   ] as const) {
-    C[name] = function (this: Record<string, Fn>, node: { left: unknown; right: unknown }, frame: unknown) {
-      this['_emit']!(`runtime.tsdbtBinop(env, "${op}", `);
+    C[name] = function (this: Record<string, Fn>, node: { left: unknown; right: unknown; lineno: number; colno: number }, frame: unknown) {
+      // the operator's position, for a TypeError or ZeroDivisionError (as nunjucks does for calls)
+      this['_emit']!(`(lineno = ${node.lineno}, colno = ${node.colno}, runtime.tsdbtBinop(env, "${op}", `);
       this['compile']!(node.left, frame);
       this['_emit']!(', ');
       this['compile']!(node.right, frame);
-      this['_emit']!(')');
+      // names of operands that are plain variables, for "'x' is undefined"
+      const name = (n: unknown) => (n instanceof nodes['Symbol'] ? JSON.stringify((n as { value: string }).value) : 'null');
+      this['_emit']!(node.left instanceof nodes['Symbol'] || node.right instanceof nodes['Symbol'] ? `, ${name(node.left)}, ${name(node.right)}))` : '))');
     };
   }
 
   // `(a, b)` is a tuple in Jinja; nunjucks compiles it to JS's comma operator.
   const origGroup: Fn = C['compileGroup'];
   C['compileGroup'] = function (this: Record<string, Fn>, node: { children: unknown[] }, frame: unknown) {
-    if (node.children.length !== 1 || (node as { tsdbtTuple?: boolean }).tsdbtTuple) return this['_compileAggregate']!(node, frame, '[', ']');
+    if (node.children.length !== 1 || (node as { tsdbtTuple?: boolean }).tsdbtTuple) {
+      this['_emit']!('runtime.tsdbtTuple(env, ');
+      this['_compileAggregate']!(node, frame, '[', ']');
+      this['_emit']!(')');
+      return;
+    }
     return origGroup.call(this, node, frame);
   };
 

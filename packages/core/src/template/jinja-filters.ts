@@ -1,7 +1,7 @@
 // Filters and tests whose nunjucks versions use JS truthiness or JS types where Jinja uses
 // Python's (select/reject/default, float/round, mapping/iterable/string/number/sequence).
 import { splitArgs } from './jinja-function.js';
-import { isPlainObject, pyArith, pyFloat, PyFloat, pyTruthy } from './py.js';
+import { dictKey, dictKeyOrigins, isPlainObject, pyArith, pyFloat, PyFloat, pyTruthy } from './py.js';
 
 type Fn = (...a: any[]) => any;
 interface FilterThis {
@@ -63,8 +63,17 @@ function sum(seq: unknown, ...raw: unknown[]): unknown {
   return total;
 }
 
+/** Jinja's `list`: a new list of the items (a string's characters, a dict's keys, a tuple's items). */
+function list(v: unknown): unknown[] {
+  if (isPlainObject(v)) {
+    const keys = dictKeyOrigins.has(v) ? Object.keys(v).map((k) => dictKey(v, k)) : Object.keys(v);
+    return keys.filter((k) => k !== '__keywords');
+  }
+  return Array.isArray(v) ? [...v] : items(v);
+}
+
 export function jinjaFilters(): Record<string, Fn> {
-  return { select: selector(true), reject: selector(false), default: dflt, d: dflt, float: toFloat, int: toInt, round, sum };
+  return { select: selector(true), reject: selector(false), default: dflt, d: dflt, float: toFloat, int: toInt, round, sum, list };
 }
 
 export function jinjaTests(): Record<string, Fn> {

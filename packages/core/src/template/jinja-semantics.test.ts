@@ -29,7 +29,7 @@ describe('printing: Python str()', () => {
   it('None, booleans, lists, dicts, nested strings', () => {
     expect(r('{{ None }} {{ none }} {{ True }} {{ false }}')).toBe('None None True False');
     expect(r('{{ ["a", 1] }} {{ {"k": "v"} }} {{ [None, True, "it\'s"] }} {{ [] }} {{ {} }}')).toBe(`['a', 1] {'k': 'v'} [None, True, "it's"] [] {}`);
-    expect(r('{{ ("a", 2) }}')).toBe("['a', 2]"); // a tuple (printed as a list; see docs)
+    expect(r('{{ ("a", 2) }}')).toBe("('a', 2)"); // a tuple
   });
   it('division is true division: 4/2 is 2.0; // floors; % is Python modulo', () => {
     expect(r('{{ 4 / 2 }} {{ 7 / 2 }} {{ 1 / 3 }} {{ 7 // 2 }} {{ -7 // 2 }} {{ 7 % 3 }} {{ -7 % 3 }} {{ 7 % -3 }}')).toBe('2.0 3.5 0.3333333333333333 3 -4 1 2 -2');
@@ -91,7 +91,7 @@ describe('statements', () => {
   it('dict literals with expression keys, trailing commas, tuples', () => {
     expect(r('{% set d = {1: "one", 2: "two"} %}{{ d[1] }} {{ d[2] }}')).toBe('one two');
     expect(r('{% set k = "dyn" %}{% set d = {k: 1, "a" ~ "b": 2} %}{{ d.dyn }} {{ d.ab }} {{ d | length }}')).toBe('1 2 2');
-    expect(r('{{ [1, 2,] }} {{ {"a": 1,} }} {{ (1, 2,) }} {{ (1,) }} {{ [\n  "x",\n  "y",\n] | join }}')).toBe("[1, 2] {'a': 1} [1, 2] [1] xy");
+    expect(r('{{ [1, 2,] }} {{ {"a": 1,} }} {{ (1, 2,) }} {{ (1,) }} {{ [\n  "x",\n  "y",\n] | join }}')).toBe("[1, 2] {'a': 1} (1, 2) (1,) xy");
     expect(r('{{ dict(a=1, b=2,) }} {{ "{}-{}".format(1, 2,) }}')).toBe("{'a': 1, 'b': 2} 1-2");
     expect(r('{% for a, b in [(1, "x"), (2, "y")] %}{{ a }}{{ b }}{% endfor %} {{ (1, 2)[1] }} {{ (1, 2) | length }}')).toBe('1x2y 2 2');
   });
@@ -193,5 +193,139 @@ describe('depends_on comments', () => {
     expect(x.refs.map((c) => c.name)).toEqual(['stg_orders']);
     const ref = jinjaFunction(([n]) => `"main"."${String(n)}"`);
     expect(r("-- depends_on: {{ ref('stg_orders') }}\nselect 1", { ref })).toBe('-- depends_on: "main"."stg_orders"\nselect 1');
+  });
+});
+
+describe('Jinja parity: tuples, int keys, exponents, Python errors, set/with/raw/filter, whitespace', () => {
+  const fails = (src: string, ctx: Record<string, unknown> = {}): { message: string; location?: { line: number; column: number } } => {
+    try {
+      r(src, ctx);
+    } catch (err) {
+      return err as { message: string; location?: { line: number; column: number } };
+    }
+    throw new Error(`expected ${src} to fail`);
+  };
+
+  it('tuples print as tuples, are sequences, and are not equal to lists', () => {
+    expect(r('{{ (1, 2) }} {{ (1,) }} {{ () }} {{ [(1, "a"), ("b",)] }} {{ {"k": (1, 2)} }}')).toBe("(1, 2) (1,) () [(1, 'a'), ('b',)] {'k': (1, 2)}");
+    expect(r('{{ (1, 2) is sequence }} {{ [1, 2] is sequence }} {{ (1, 2) is mapping }} {{ (1, 2) is iterable }}')).toBe('True True False True');
+    expect(r('{{ (1, 2) == [1, 2] }} {{ (1, 2) == (1, 2) }} {{ (1, 2) != [1, 2] }} {{ 2 in (1, 2) }} {{ (1, 2)[-1] }}')).toBe('False True True True 2');
+    // tuple + tuple is a tuple; list(tuple) is a list; tuple + list is a TypeError
+    expect(r('{{ (1,) + (2,) }} {{ (1, 2) | list }} {{ (1, 2) | length }} {{ ("a", "b") | join("-") }} {{ (1, 2) | tojson }}')).toBe('(1, 2) [1, 2] 2 a-b [1, 2]');
+    expect(fails('{{ [1] + (2,) }}').message).toMatch(/can only concatenate list \(not "tuple"\) to list/);
+    // dict.items() and zip() give tuples
+    expect(r('{{ {"a": 1}.items() | list }} {{ zip([1, 2], "ab") | list }} {% for n, c in zip([1], ["x"]) %}{{ n }}{{ c }}{% endfor %}')).toBe("[('a', 1)] [(1, 'a'), (2, 'b')] 1x");
+  });
+
+  it('non-string dict keys keep their type when printed and iterated', () => {
+    expect(r('{{ {1: "a"} }} {{ {1: "a", "b": 2, none: 3, 1.5: 4, true: 5} }}')).toBe("{1: 'a'} {1: 'a', 'b': 2, None: 3, 1.5: 4, True: 5}");
+    expect(r('{% set d = {1: "a", 2: "b"} %}{{ d[1] }} {% for k in d %}{{ k + 10 }} {% endfor %}{% for k, v in d.items() %}{{ k * 2 }}{{ v }} {% endfor %}{{ d.keys() | list }}')).toBe('a 11 12 2a 4b [1, 2]');
+    expect(r('{% set d = {1: "a"} %}{% do d.update({2: "b"}) %}{{ d }} {{ d.copy() }}')).toBe("{1: 'a', 2: 'b'} {1: 'a', 2: 'b'}");
+  });
+
+  it('exponent float literals', () => {
+    expect(r('{{ 1e20 }} {{ 2.5e-3 }} {{ 1E3 }} {{ 1e-3 }} {{ 1.5E+2 }} {{ 1e3 + 1 }} {{ -2e2 }}')).toBe('1e+20 0.0025 1000.0 0.001 150.0 1001.0 -200.0');
+    expect(r('{{ [1e2, 3] }} {{ 1e2 is number }}')).toBe('[100.0, 3] True');
+  });
+
+  it('x / 0, x // 0 and x % 0 raise ZeroDivisionError at the operator', () => {
+    const err = fails('select 1\n  , {{ 10 / 0 }} as x');
+    expect(err.message).toMatch(/ZeroDivisionError: division by zero/);
+    expect(err.location).toMatchObject({ line: 2, column: 8 });
+    expect(fails('{{ 10 // 0 }}').message).toMatch(/ZeroDivisionError: integer division or modulo by zero/);
+    expect(fails('{{ 10 % 0 }}').message).toMatch(/ZeroDivisionError: integer modulo by zero/);
+    expect(fails('{{ 1.5 / 0 }}').message).toMatch(/ZeroDivisionError: float division by zero/);
+    expect(fails('{{ x / y }}', { x: 1, y: 0 }).message).toMatch(/division by zero/);
+  });
+
+  it("'1' + 1 is a TypeError; ~ concatenates anything", () => {
+    const err = fails("select\n{{ '1' + 1 }}");
+    expect(err.message).toMatch(/can only concatenate str \(not "int"\) to str/);
+    expect(err.location).toMatchObject({ line: 2 });
+    expect(fails("{{ 1 + 'a' }}").message).toMatch(/unsupported operand type\(s\) for \+: 'int' and 'str'/);
+    expect(fails("{{ 'a' + none }}").message).toMatch(/can only concatenate str \(not "NoneType"\) to str/);
+    expect(fails("{{ 'a' - 'b' }}").message).toMatch(/unsupported operand type\(s\) for -: 'str' and 'str'/);
+    expect(fails('{{ {"a": 1} + {"b": 2} }}').message).toMatch(/unsupported operand type\(s\) for \+: 'dict' and 'dict'/);
+    // Jinja's Undefined refuses arithmetic, but prints as '' with ~
+    expect(fails("{{ nope + 'a' }}").message).toBe("'nope' is undefined");
+    expect(fails('{{ 1 - nope }}').message).toBe("'nope' is undefined");
+    expect(fails('{{ {}.x * 2 }}').message).toMatch(/undefined value cannot be used with `\*`/);
+    expect(r("[{{ 'a' ~ nope }}]")).toBe('[a]');
+    expect(r("{{ 'a' ~ 1 ~ none ~ true ~ (1,) }} {{ 'a' + 'b' }} {{ 'ab' * 2 }} {{ [1] * 2 }} {{ 1 + true }}")).toBe('a1NoneTrue(1,) ab abab [1, 1] 2');
+  });
+
+  it('a macro called with an argument it does not declare raises, unless it uses kwargs / varargs', () => {
+    e.addMacroFile('macros/strict.sql', '{% macro m0() %}m0{% endmacro %}{% macro m1(a, b=2) %}{{ a }}{{ b }}{% endmacro %}{% macro mk(a) %}{{ a }}{{ kwargs }}{% endmacro %}{% macro mv(a) %}{{ a }}{{ varargs }}{% endmacro %}');
+    expect(fails('{{ m0(x=1) }}').message).toBe("macro 'm0' takes no keyword argument 'x'");
+    const err = fails('select 1,\n  {{ m1(1, 2, 3) }}');
+    expect(err.message).toBe("macro 'm1' takes not more than 2 argument(s)");
+    expect(err.location).toMatchObject({ line: 2, column: 6 });
+    expect(fails('{{ m1(1, c=3) }}').message).toBe("macro 'm1' takes no keyword argument 'c'");
+    // declared names by keyword, and positional defaults, are fine
+    expect(r('{{ m1(b=5, a=4) }} {{ m1(1, 3) }} {{ m1(1) }}')).toBe('45 13 12');
+    expect(r('{{ mk(1, x=2) }} {{ mv(1, 2, 3) }}')).toBe("1{'x': 2} 1[2, 3]");
+    expect(fails('{{ mk(1, 2) }}').message).toBe("macro 'mk' takes not more than 1 argument(s)");
+    expect(fails('{{ mv(1, x=2) }}').message).toBe("macro 'mv' takes no keyword argument 'x'");
+    // a macro defined in the template, and a call block's caller
+    expect(fails('{% macro local(a) %}{{ a }}{% endmacro %}{{ local(1, z=2) }}').message).toBe("macro 'local' takes no keyword argument 'z'");
+    expect(r('{% macro wrap() %}[{{ caller() }}]{% endmacro %}{% call wrap() %}in{% endcall %}')).toBe('[in]');
+  });
+
+  it('{% set a, b = … %} unpacks; {% for k, v in d.items() %} unpacks', () => {
+    expect(r('{% set a, b = 1, 2 %}{{ a }}{{ b }} {% set c, d = [3, 4] %}{{ c }}{{ d }} {% set t = 1, 2, %}{{ t }} {% set x, y = "xy" %}{{ y }}{{ x }}')).toBe('12 34 (1, 2) yx');
+    expect(r('{% set a, b = 1, 2 %}{% set a, b = b, a %}{{ a }}{{ b }}')).toBe('21');
+    expect(r('{% for k, v in {"a": 1, "b": 2}.items() %}{{ k }}={{ v }};{% endfor %} {% for a, b in [(1, "x"), (2, "y")] %}{{ a }}{{ b }}{% endfor %}')).toBe('a=1;b=2; 1x2y');
+    expect(fails('{% set a, b = 1, 2, 3 %}').message).toMatch(/too many values to unpack \(expected 2\)/);
+    expect(fails('{% set a, b, c = [1, 2] %}').message).toMatch(/not enough values to unpack \(expected 3, got 2\)/);
+    // unpacking inside a macro and inside a loop follows the usual scoping
+    e.addMacroFile('macros/unpack.sql', '{% macro split_name(full) %}{% set first, last = full.split(" ") %}{{ last }}, {{ first }}{% endmacro %}');
+    expect(r('{{ split_name("Ada Lovelace") }}')).toBe('Lovelace, Ada');
+    expect(r('{% set a = 0 %}{% for p in [(1, 2)] %}{% set a, b = p %}{{ a }}{% endfor %}{{ a }}')).toBe('10');
+  });
+
+  it('{% with %} opens a scope; its values are evaluated outside it', () => {
+    expect(r('{% with x = 1 %}{{ x }}{% endwith %}[{{ x }}]')).toBe('1[]');
+    expect(r('{% with %}{% set y = 2 %}{{ y }}{% endwith %}[{{ y }}]')).toBe('2[]');
+    expect(r('{% set a = "outer" %}{% with a = "inner", b = a %}{{ a }} {{ b }}{% set a = "changed" %} {{ a }}{% endwith %} {{ a }}')).toBe('inner outer changed outer');
+    expect(r('{% for i in [1, 2, 3] %}{% with j = i * 2 %}{% if j == 4 %}{% continue %}{% endif %}{{ j }}{% endwith %}{% endfor %}')).toBe('26');
+    e.addMacroFile('macros/with.sql', '{% macro w(a) %}{% with a = a + 1, b = 10 %}{{ a }}{{ b }}{% endwith %}{{ a }}{% endmacro %}');
+    expect(r('{{ w(1) }}')).toBe('2101');
+  });
+
+  it('{% filter %} blocks and block set with filters', () => {
+    expect(r('{% filter upper %}abc {{ "d" }}{% endfilter %} {% filter replace("a", "o") | upper %}banana{% endfilter %}')).toBe('ABC D BONONO');
+    expect(r('{% set x %}abc{% endset %}{{ x }} {% set y | upper %}ab{{ 1 }}{% endset %}{{ y }} {% set z | replace("a", "b") | upper %}aa{% endset %}{{ z }}')).toBe('abc AB1 BB');
+    expect(r('{% set q | trim %}\n  select 1\n{% endset %}[{{ q }}]')).toBe('[select 1]');
+  });
+
+  it('{% raw %}, with whitespace control on its tags', () => {
+    expect(r('{% raw %}{{ x }} {% if %}{% endraw %}')).toBe('{{ x }} {% if %}');
+    expect(r('a\n  {%- raw -%}\n {{ y }} \n{%- endraw -%}\n b')).toBe('a{{ y }}b');
+    expect(r('{% raw %} {{ keep }} {% endraw %}')).toBe(' {{ keep }} ');
+    expect(fails('{% raw %}never closed').message).toMatch(/missing end of raw directive/);
+  });
+
+  it('loop.cycle', () => {
+    expect(r('{% for i in range(5) %}{{ loop.cycle("a", "b", "c") }}{% endfor %}')).toBe('abcab');
+  });
+
+  it("whitespace control as Jinja's defaults (trim_blocks and lstrip_blocks off, one trailing newline dropped)", () => {
+    expect(r('{% for i in [1, 2] %}\n  {{ i }}\n{% endfor %}')).toBe('\n  1\n\n  2\n');
+    expect(r('{% for i in [1, 2] -%}\n  {{ i }}\n{%- endfor %}')).toBe('12');
+    expect(r('{% if true %}\nx\n{% endif %}\n')).toBe('\nx\n');
+    expect(r('  {% if true %}x{% endif %}  ')).toBe('  x  ');
+    expect(r('a\n  {%- if true -%}\n  b\n  {%- endif -%}\n c')).toBe('abc');
+    expect(r('a  {{- "x" -}}  \n b')).toBe('axb');
+    expect(r('a  \n  {#- c -#}  \n b|a {#- c #} b')).toBe('ab|a b');
+    expect(r('{% macro m() -%}\n  x\n{%- endmacro %}[{{ m() }}]')).toBe('[x]');
+    // `+` (turn lstrip/trim off for one tag) is accepted, and changes nothing with those defaults
+    expect(r('  {%+ if true %}x{% endif +%}\ny')).toBe('  x\ny');
+  });
+});
+
+describe('Jinja parity: chained comparisons', () => {
+  it('a < b < c is a < b and b < c, as in Python', () => {
+    expect(r('{{ 1 <= 3 <= 2 }} {{ 1 < 2 < 3 }} {{ 3 > 2 > 1 }} {{ 1 == 1 == 1 }} {{ 1 < 2 > 1 }} {{ 2 == 2 == 3 }} {{ 5 > 1 == 1 }}')).toBe('False True True True True False True');
+    expect(r('{% set lo, hi = 1, 2 %}{% for n in [0, 1, 2, 3] %}{{ "in" if lo <= n <= hi else "out" }} {% endfor %}')).toBe('out in in out ');
   });
 });

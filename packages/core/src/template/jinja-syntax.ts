@@ -4,13 +4,21 @@
 //  - trailing commas in lists, dicts, tuples and calls; `(x,)` is a one-element tuple; `()` is empty
 //  - dict keys are expressions (`{1: 'a'}`, `{name: 1}` uses the variable `name`, as in Jinja)
 //  - `f(*args, **kwargs)` at call sites; `varargs` / `kwargs` inside macros that mention them
-//  - `2.0` literals and `/` give Python floats (see PyFloat); `==` / `!=` compare as Python
+//  - `2.0` literals and `/` give Python floats (see PyFloat); `==` / `!=` compare as Python;
+//    comparisons chain (`a < b < c`)
 //  - `for`: a `{% set %}` in the body stays in the loop and starts from the outer value on every
 //    iteration; `loop` is a LoopContext (previtem, nextitem, cycle, changed, depth)
 //  - `{% break %}` / `{% continue %}` (Jinja's loopcontrols extension, which dbt enables)
+//  - exponent literals (`1e20`, `2.5e-3`); `(a, b)` evaluates to a PyTuple; non-string dict keys
+//    are remembered for printing (`{1: 'a'}`)
+//  - `{% set a, b = 1, 2 %}` unpacks; `{% set x | upper %}…{% endset %}` filters a block set;
+//    `{% filter a | b %}` chains; `{% raw %}` takes whitespace control; `{%+` / `+%}` are accepted
+//  - `{% with a = 1 %}…{% endwith %}` opens a scope
+//  - a macro called with an argument it does not declare is an error, unless it uses
+//    `varargs` / `kwargs` (Jinja's TypeError messages)
 import { splitArgs } from './jinja-function.js';
 import { LoopContext } from './loop-context.js';
-import { isPlainObject, pyEq, pyFloat, PyFloat } from './py.js';
+import { isPlainObject, pyDict, pyEq, PyError, pyFloat, PyFloat } from './py.js';
 import nunjucks from 'nunjucks';
 
 type Fn = (...a: any[]) => any;
@@ -20,7 +28,7 @@ interface Internals {
   compiler: { Compiler: { prototype: Record<string, any> } };
   parser: { Parser: { prototype: Record<string, any> } };
   nodes: Record<string, any>;
-  lexer: Record<string, string>;
+  lexer: Record<string, any>;
 }
 const nj = nunjucks as unknown as Internals;
 
@@ -151,6 +159,147 @@ export function installSyntaxPatches(isOurs: (env: unknown) => boolean): void {
     return node;
   };
 
+  // Exponent literals. nunjucks' tokenizer reads `1e20` as a name and `2.5e-3` as `2.5`, `e`, `-`, `3`.
+  const T = Object.getPrototypeOf(lx['lex']('')) as Record<string, any>;
+  const origNextToken: Fn = T['nextToken'];
+  const INT = lx['TOKEN_INT'];
+  const FLOAT = lx['TOKEN_FLOAT'];
+  const SYMBOL = lx['TOKEN_SYMBOL'];
+  const BLOCK_START = lx['TOKEN_BLOCK_START'];
+  const OPERATOR = lx['TOKEN_OPERATOR'];
+  T['nextToken'] = function nextToken(this: AnyNode) {
+    const tok = origNextToken.call(this) as AnyNode | null;
+    if (tok === null) return tok;
+    const t = tok['type'];
+    // `{%+ … %}` / `{% … +%}` turn off lstrip_blocks / trim_blocks for one tag; both are off in dbt
+    if (t === BLOCK_START) {
+      if ((this['str'] as string).charAt(this['index']) === '+') this['forward']();
+      return tok;
+    }
+    if (t === OPERATOR && tok['value'] === '+' && (this['str'] as string).startsWith((this['tags'] as Record<string, string>)['BLOCK_END']!, this['index'])) return origNextToken.call(this);
+    if (t === SYMBOL) {
+      const v = tok['value'] as string;
+      const c = v.charCodeAt(0);
+      if (c < 48 || c > 57) return tok;
+      if (/^\d+[eE]\d+$/.test(v)) tok['type'] = FLOAT;
+      else if (/^\d+[eE]$/.test(v)) {
+        const m = /^[+-]\d+/.exec((this['str'] as string).slice(this['index'], this['index'] + 40));
+        if (m === null) return tok;
+        for (let i = 0; i < m[0].length; i++) this['forward']();
+        tok['value'] = v + m[0];
+        tok['type'] = FLOAT;
+      }
+    } else if (t === FLOAT || t === INT) {
+      const str = this['str'] as string;
+      const ch = str.charAt(this['index']);
+      if (ch !== 'e' && ch !== 'E') return tok;
+      const m = /^[eE][+-]?\d+/.exec(str.slice(this['index'], this['index'] + 40));
+      if (m === null) return tok;
+      for (let i = 0; i < m[0].length; i++) this['forward']();
+      tok['value'] += m[0];
+      tok['type'] = FLOAT;
+    }
+    return tok;
+  };
+
+  // `{% raw %}…{% endraw %}` with whitespace control on either tag (`{%- raw -%}`, `{%- endraw %}`);
+  // as in Jinja the first `endraw` ends it (no nesting), and a missing one is an error.
+  P['parseRaw'] = function parseRaw(this: AnyNode, tagName?: string) {
+    const close = `end${tagName ?? 'raw'}`;
+    const tags = this['tokens']['tags'] as Record<string, string>;
+    const esc = (x: string) => x.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+    const re = new RegExp(`([\\s\\S]*?)${esc(tags['BLOCK_START']!)}([-+]?)\\s*${close}\\s*([-+]?)${esc(tags['BLOCK_END']!)}`);
+    const begun = this['advanceAfterBlockEnd']() as AnyNode;
+    const lstrip = this['dropLeadingWhitespace'] as boolean;
+    this['dropLeadingWhitespace'] = false;
+    const m = this['tokens']['_extractRegex'](re) as RegExpMatchArray | null;
+    if (m === null) this['fail'](`missing end of raw directive: expected {% ${close} %}`, begun['lineno'], begun['colno']);
+    let str = m![1]!;
+    if (m![2] === '-') str = str.replace(/\s+$/, '');
+    if (m![3] === '-') this['dropLeadingWhitespace'] = true;
+    if (lstrip) str = str.replace(/^\s+/, '');
+    return new nodes['Output'](begun['lineno'], begun['colno'], [new nodes['TemplateData'](begun['lineno'], begun['colno'], str)]);
+  };
+
+  // `{% set a, b = 1, 2 %}` (a tuple on the right, unpacked) and `{% set x | f %}…{% endset %}`.
+  P['parseSet'] = function parseSet(this: AnyNode) {
+    const tag = this['peekToken']();
+    if (!this['skipSymbol']('set')) this['fail']('parseSet: expected set', tag.lineno, tag.colno);
+    const node = new nodes['Set'](tag.lineno, tag.colno, []);
+    for (;;) {
+      const target = this['parsePrimary']();
+      if (!target) break;
+      node['targets'].push(target);
+      if (!this['skip'](lx['TOKEN_COMMA'])) break;
+    }
+    if (this['skipValue'](lx['TOKEN_OPERATOR'], '=')) {
+      let value = this['parseExpression']();
+      if (this['peekToken']().type === lx['TOKEN_COMMA']) {
+        const tuple = new nodes['Group'](value.lineno, value.colno, [value]);
+        tuple['tsdbtTuple'] = true;
+        while (this['skip'](lx['TOKEN_COMMA'])) {
+          if (this['peekToken']().type === lx['TOKEN_BLOCK_END']) break;
+          tuple['addChild'](this['parseExpression']());
+        }
+        value = tuple;
+      }
+      node['value'] = value;
+      if (node['targets'].length > 1) node['tsdbtUnpack'] = true;
+      this['advanceAfterBlockEnd'](tag.value);
+      return node;
+    }
+    const capture = new nodes['Capture'](tag.lineno, tag.colno, null);
+    const filtered = this['peekToken']().type === lx['TOKEN_PIPE'] ? this['parseFilter'](capture) : null;
+    if (!this['skip'](lx['TOKEN_BLOCK_END'])) this['fail']('parseSet: expected = or block end in set tag', tag.lineno, tag.colno);
+    capture['body'] = this['parseUntilBlocks']('endset');
+    this['advanceAfterBlockEnd']();
+    if (filtered) node['value'] = filtered;
+    else {
+      node['body'] = capture;
+      node['value'] = null;
+    }
+    return node;
+  };
+
+  // `{% filter f | g(x) %}…{% endfilter %}`: a chain of filters (nunjucks takes one).
+  P['parseFilterStatement'] = function parseFilterStatement(this: AnyNode) {
+    const tag = this['peekToken']();
+    if (!this['skipSymbol']('filter')) this['fail']('parseFilterStatement: expected filter', tag.lineno, tag.colno);
+    const name = this['parseFilterName']();
+    const capture = new nodes['Capture'](name.lineno, name.colno, null);
+    const first = new nodes['Filter'](name.lineno, name.colno, name, new nodes['NodeList'](name.lineno, name.colno, [capture, ...(this['parseFilterArgs'](name) as AnyNode[])]));
+    const node = this['parseFilter'](first);
+    this['advanceAfterBlockEnd'](tag.value);
+    capture['body'] = this['parseUntilBlocks']('endfilter');
+    this['advanceAfterBlockEnd']();
+    return new nodes['Output'](name.lineno, name.colno, [node]);
+  };
+
+  // `{% with a = 1, b = x %}…{% endwith %}`: the values are evaluated outside, the names and any
+  // `set` inside stay inside.
+  const With = nodes['Node'].extend('TsdbtWith', { fields: ['targets', 'values', 'body'] });
+  const origStatement: Fn = P['parseStatement'];
+  P['parseStatement'] = function parseStatement(this: AnyNode) {
+    const tok = this['peekToken']();
+    if (tok.type !== SYMBOL || tok.value !== 'with' || (this['breakOnBlocks'] && (this['breakOnBlocks'] as string[]).includes('with'))) return origStatement.call(this);
+    this['nextToken']();
+    const targets: AnyNode[] = [];
+    const values: AnyNode[] = [];
+    while (this['peekToken']().type !== lx['TOKEN_BLOCK_END']) {
+      if (targets.length > 0 && !this['skip'](lx['TOKEN_COMMA'])) this['fail']('with: expected comma', tok.lineno, tok.colno);
+      if (this['peekToken']().type === lx['TOKEN_BLOCK_END']) break;
+      const target = this['parsePrimary']();
+      if (!(target instanceof nodes['Symbol'])) this['fail']('with: expected a name', tok.lineno, tok.colno);
+      if (!this['skipValue'](lx['TOKEN_OPERATOR'], '=')) this['fail']('with: expected `=` after the name', tok.lineno, tok.colno);
+      targets.push(target);
+      values.push(this['parseExpression']());
+    }
+    this['advanceAfterBlockEnd'](tok.value);
+    const body = this['parseUntilBlocks']('endwith');
+    this['advanceAfterBlockEnd']();
+    return new With(tok.lineno, tok.colno, targets, values, body);
+  };
+
   // ---- compiler ----------------------------------------------------------------------------
 
   const emit = (c: AnyNode, s: string) => c['_emit'](s);
@@ -183,6 +332,44 @@ export function installSyntaxPatches(isOurs: (env: unknown) => boolean): void {
     return out;
   };
 
+  C['compileTsdbtWith'] = function (this: AnyNode, node: AnyNode, frame: AnyNode) {
+    const ids = (node['values'] as AnyNode[]).map((v) => {
+      const id = this['_tmpid']() as string;
+      emit(this, `var ${id} = `);
+      this['_compileExpression'](v, frame);
+      this['_emitLine'](';');
+      return id;
+    });
+    const saved = this['_tmpid']() as string;
+    this['_emitLine'](`var ${saved} = frame;`);
+    this['_emitLine']('frame = frame.push(true);');
+    this['_emitLine']('try {');
+    const inner = frame['push']();
+    (node['targets'] as AnyNode[]).forEach((t, i) => {
+      this['_emitLine'](`frame.set(${JSON.stringify(t['value'])}, ${ids[i]!});`);
+      inner['set'](t['value'], ids[i]);
+    });
+    this['compile'](node['body'], inner);
+    this['_emitLine'](`} finally { frame = ${saved}; }`);
+  };
+
+  // Dicts with expression keys are built at run time so non-string keys can be remembered.
+  const origDict: Fn = C['compileDict'];
+  C['compileDict'] = function (this: AnyNode, node: AnyNode, frame: unknown) {
+    const pairs = node['children'] as AnyNode[];
+    if (!pairs.some((p) => p['tsdbtExprKey'])) return origDict.call(this, node, frame);
+    emit(this, 'runtime.tsdbtDict([');
+    pairs.forEach((p, i) => {
+      if (i > 0) emit(this, ', ');
+      if (p['tsdbtExprKey']) this['_compileExpression'](p['key'], frame);
+      else this['compile'](p['key'], frame);
+      emit(this, ', ');
+      this['_compileExpression'](p['value'], frame);
+    });
+    emit(this, '])');
+  };
+  rt['tsdbtDict'] = pyDict;
+
   const origPair: Fn = C['compilePair'];
   C['compilePair'] = function (this: AnyNode, node: AnyNode, frame: unknown) {
     if (!node['tsdbtExprKey']) return origPair.call(this, node, frame);
@@ -197,7 +384,21 @@ export function installSyntaxPatches(isOurs: (env: unknown) => boolean): void {
   C['compileCompare'] = function (this: AnyNode, node: AnyNode, frame: unknown) {
     const ops = node['ops'] as AnyNode[];
     const op = ops[0]?.['type'];
-    if (ops.length !== 1 || (op !== '==' && op !== '!=')) return origCompare.call(this, node, frame);
+    if (ops.length > 1) {
+      // Python chains comparisons: `a < b < c` is `a < b and b < c`, each operand evaluated once
+      const cmp = (l: string, o: string, r: string) => (o === '==' || o === '===' ? `runtime.tsdbtEq(env, ${l}, ${r})` : o === '!=' || o === '!==' ? `!runtime.tsdbtEq(env, ${l}, ${r})` : `(${l} ${o} ${r})`);
+      emit(this, '(function () { var c0 = ');
+      this['compile'](node['expr'], frame);
+      emit(this, ';');
+      ops.forEach((o, i) => {
+        emit(this, ` var c${i + 1} = `);
+        this['compile'](o['expr'], frame);
+        emit(this, `; if (!${cmp(`c${i}`, o['type'] as string, `c${i + 1}`)}) return false;`);
+      });
+      emit(this, ' return true; })()');
+      return;
+    }
+    if (op !== '==' && op !== '!=') return origCompare.call(this, node, frame);
     emit(this, `${op === '!=' ? '!' : ''}runtime.tsdbtEq(env, `);
     this['compile'](node['expr'], frame);
     emit(this, ', ');
@@ -262,7 +463,37 @@ export function installSyntaxPatches(isOurs: (env: unknown) => boolean): void {
         frame['set'](name, id);
       }
     }
+    if (node['tsdbtUnpack']) return compileUnpack.call(this, node, frame);
     return origSet.call(this, node, frame);
+  };
+  // `{% set a, b = value %}`: like nunjucks' multi-target set, but each name gets its element.
+  const compileUnpack = function (this: AnyNode, node: AnyNode, frame: AnyNode) {
+    const targets = node['targets'] as AnyNode[];
+    const tmp = this['_tmpid']() as string;
+    emit(this, `var ${tmp} = runtime.tsdbtUnpack(env, `);
+    this['_compileExpression'](node['value'], frame);
+    this['_emitLine'](`, ${targets.length});`);
+    targets.forEach((t, i) => {
+      if (!(t instanceof nodes['Symbol'])) this['fail']('set: can only unpack into names', t['lineno'], t['colno']);
+      const name = t['value'] as string;
+      let id = frame['lookup'](name) as string | null | undefined;
+      if (id === null || id === undefined) {
+        id = this['_tmpid']() as string;
+        this['_emitLine'](`var ${id};`);
+      }
+      const n = JSON.stringify(name);
+      this['_emitLine'](`${id} = ${tmp}[${i}];`);
+      this['_emitLine'](`frame.set(${n}, ${id}, true);`);
+      this['_emitLine'](`if (frame.topLevel) { context.setVariable(${n}, ${id});${name.startsWith('_') ? '' : ` context.addExport(${n}, ${id});`} }`);
+    });
+  };
+  rt['tsdbtUnpack'] = (env: unknown, v: unknown, n: number) => {
+    if (!isOurs(env)) return Array.from({ length: n }, () => v);
+    const items = Array.isArray(v) ? v : typeof v === 'string' ? [...v] : isPlainObject(v) ? Object.keys(v) : v !== null && typeof v === 'object' && Symbol.iterator in v ? [...(v as Iterable<unknown>)] : undefined;
+    if (items === undefined) throw new PyError('TypeError', `cannot unpack non-iterable ${v === null || v === undefined ? 'NoneType' : typeof v} object`);
+    if (items.length > n) throw new PyError('ValueError', `too many values to unpack (expected ${n})`);
+    if (items.length < n) throw new PyError('ValueError', `not enough values to unpack (expected ${n}, got ${items.length})`);
+    return items;
   };
   rt['tsdbtLoop'] = (frame: AnyNode, arr: unknown, i: number, len: number, keep: string[] | null) => {
     if (keep !== null) {
@@ -299,13 +530,13 @@ export function installSyntaxPatches(isOurs: (env: unknown) => boolean): void {
     this['_emitLine'](`${String(node['kind'])};`);
   };
 
-  // Macros that mention `varargs` / `kwargs` receive the extra positional / keyword arguments.
+  // Macros that mention `varargs` / `kwargs` receive the extra positional / keyword arguments;
+  // others reject them as Jinja does (TypeError "macro 'm' takes no keyword argument 'x'").
   const origMacro: Fn = C['_compileMacro'];
   C['_compileMacro'] = function (this: AnyNode, node: AnyNode, ...rest: unknown[]) {
     const names = new Set((node['body']['findAll'](nodes['Symbol']) as AnyNode[]).map((s) => s['value'] as string));
     const wantsVarargs = names.has('varargs');
     const wantsKwargs = names.has('kwargs');
-    if (!wantsVarargs && !wantsKwargs) return origMacro.call(this, node, ...rest);
     const buf = this['codebuf'] as string[];
     const start = buf.length;
     const id = origMacro.call(this, node, ...rest) as string;
@@ -315,16 +546,30 @@ export function installSyntaxPatches(isOurs: (env: unknown) => boolean): void {
       else declared.push(a['value'] as string);
     }
     const at = buf.indexOf('kwargs = kwargs || {};\n', start);
-    if (at >= 0) buf[at] += `runtime.tsdbtMacroExtras(frame, kwargs, ${JSON.stringify(declared)}, ${wantsVarargs}, ${wantsKwargs});\n`;
+    const name = node['name'] instanceof nodes['Symbol'] ? (node['name']['value'] as string) : 'caller';
+    const def = buf.indexOf(`var ${id} = runtime.makeMacro(\n`, start);
+    if (at >= 0 && def >= 0) {
+      // the declared names are built once per macro definition, not per call
+      const decl = this['_tmpid']() as string;
+      buf[def] = `var ${decl} = ${JSON.stringify(declared)};\n${buf[def]!}`;
+      buf[at] += `runtime.tsdbtMacroExtras(env, frame, kwargs, ${decl}, ${wantsVarargs}, ${wantsKwargs}, ${JSON.stringify(name)});\n`;
+    }
     return id;
   };
-  rt['tsdbtMacroExtras'] = (frame: AnyNode, kwargs: Record<string, unknown>, declared: string[], varargs: boolean, wantKw: boolean) => {
+  rt['tsdbtMacroExtras'] = (env: unknown, frame: AnyNode, kwargs: Record<string, unknown>, declared: string[], varargs: boolean, wantKw: boolean, name: string) => {
+    const ours = isOurs(env);
     if (varargs) frame['set']('varargs', (kwargs[VARARGS] as unknown[] | undefined) ?? []);
-    if (wantKw) {
-      const extra: Record<string, unknown> = {};
-      for (const k of Object.keys(kwargs)) if (k !== '__keywords' && k !== 'caller' && k !== VARARGS && !declared.includes(k)) extra[k] = kwargs[k];
-      frame['set']('kwargs', extra);
+    else if (ours && kwargs[VARARGS] !== undefined) throw new PyError('TypeError', `macro '${name}' takes not more than ${declared.length} argument(s)`);
+    let extra: Record<string, unknown> | undefined;
+    for (const k in kwargs) {
+      if (k === '__keywords' || k === 'caller' || k === VARARGS || declared.includes(k)) continue;
+      if (!wantKw) {
+        if (ours) throw new PyError('TypeError', `macro '${name}' takes no keyword argument '${k}'`);
+        continue;
+      }
+      (extra ??= {})[k] = kwargs[k];
     }
+    if (wantKw) frame['set']('kwargs', extra ?? {});
   };
 }
 

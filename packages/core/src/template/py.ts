@@ -3,6 +3,83 @@
 
 type Dict = Record<string, unknown>;
 
+/**
+ * A Python tuple: `(1, 2)`, `(1,)`, `()`. An Array (so indexing, iteration, unpacking and `in` work
+ * as for lists) that prints as a tuple and is never `==` to a list. Methods deriving a new array
+ * (`map`, `slice`, `concat`) give plain lists.
+ */
+export class PyTuple extends Array<unknown> {
+  static override get [Symbol.species](): ArrayConstructor {
+    return Array;
+  }
+}
+
+/** A tuple of `items`. */
+export function pyTuple(items: readonly unknown[]): PyTuple {
+  const t = new PyTuple();
+  for (let i = 0; i < items.length; i++) t.push(items[i]);
+  return t;
+}
+
+/**
+ * Dict keys that were not strings (`{1: 'a'}`, `{none: 0}`): JS objects store keys as strings, so
+ * the original key is kept here, per dict, for printing and iteration (`d[1]` finds '1' anyway).
+ */
+export const dictKeyOrigins = new WeakMap<object, Map<string, unknown>>();
+
+/** The Python key for a stored (string) dict key. */
+export function dictKey(d: object, k: string): unknown {
+  const o = dictKeyOrigins.get(d);
+  return o !== undefined && o.has(k) ? o.get(k) : k;
+}
+
+/** A dict literal with expression keys: `[k1, v1, k2, v2, …]`. Non-string keys are remembered. */
+export function pyDict(kv: readonly unknown[]): Dict {
+  const d: Dict = {};
+  let origins: Map<string, unknown> | undefined;
+  for (let i = 0; i < kv.length; i += 2) {
+    const k = kv[i];
+    const sk = String(k);
+    d[sk] = kv[i + 1];
+    if (typeof k === 'string' || k instanceof String) origins?.delete(sk);
+    else (origins ??= new Map()).set(sk, k);
+  }
+  if (origins !== undefined && origins.size > 0) dictKeyOrigins.set(d, origins);
+  return d;
+}
+
+/** Copy remembered non-string keys of `from` onto `to` (dict.update, dict.copy). */
+export function copyDictKeys(to: object, from: object): void {
+  const o = dictKeyOrigins.get(from);
+  if (o === undefined) return;
+  let t = dictKeyOrigins.get(to);
+  if (t === undefined) dictKeyOrigins.set(to, (t = new Map()));
+  for (const [k, v] of o) if (Object.prototype.hasOwnProperty.call(from, k)) t.set(k, v);
+}
+
+/** A Python exception raised by template code (`ZeroDivisionError: division by zero`). */
+export class PyError extends Error {
+  constructor(
+    readonly pyType: string,
+    detail: string,
+  ) {
+    super(`${pyType}: ${detail}`);
+  }
+}
+
+/** Python's type name of a value, for TypeError messages. */
+export function pyTypeName(v: unknown): string {
+  if (v === null || v === undefined) return 'NoneType';
+  if (typeof v === 'string' || v instanceof String) return 'str';
+  if (typeof v === 'boolean') return 'bool';
+  if (v instanceof PyFloat) return 'float';
+  if (typeof v === 'number') return Number.isInteger(v) ? 'int' : 'float';
+  if (v instanceof PyTuple) return 'tuple';
+  if (Array.isArray(v)) return 'list';
+  if (isPlainObject(v)) return 'dict';
+  return typeof v === 'object' ? ((v as object).constructor?.name ?? 'object') : typeof v;
+}
+
 /** A plain `{…}` object (a Python dict), as opposed to class instances such as relations. */
 export function isPlainObject(v: unknown): v is Dict {
   if (typeof v !== 'object' || v === null || Array.isArray(v)) return false;
@@ -51,6 +128,7 @@ export function pyArith(op: string, a: unknown, b: unknown): unknown {
   }
   const x = Number(a);
   const y = Number(b);
+  if (y === 0 && (op === '/' || op === '//' || op === '%')) throw zeroDivision(op, isFloatLike(a) || isFloatLike(b));
   let r: number;
   switch (op) {
     case '+':
@@ -81,6 +159,12 @@ export function pyArith(op: string, a: unknown, b: unknown): unknown {
   return isFloatLike(a) || isFloatLike(b) ? pyFloat(r) : r;
 }
 
+function zeroDivision(op: string, float: boolean): PyError {
+  if (op === '/') return new PyError('ZeroDivisionError', float ? 'float division by zero' : 'division by zero');
+  if (op === '//') return new PyError('ZeroDivisionError', float ? 'float floor division by zero' : 'integer division or modulo by zero');
+  return new PyError('ZeroDivisionError', float ? 'float modulo' : 'integer modulo by zero');
+}
+
 /** Python `==`: numbers by value (1 == 1.0 == True), lists and dicts element-wise, '1' != 1. */
 export function pyEq(a: unknown, b: unknown): boolean {
   if (a === b) return true;
@@ -96,7 +180,7 @@ export function pyEq(a: unknown, b: unknown): boolean {
     return ta === 'object' || tb === 'object' ? a == b : false; // eslint-disable-line eqeqeq
   }
   if (a === null || a === undefined) return b === null || b === undefined;
-  if (Array.isArray(a)) return Array.isArray(b) && a.length === b.length && a.every((x, i) => pyEq(x, b[i]));
+  if (Array.isArray(a)) return Array.isArray(b) && a instanceof PyTuple === b instanceof PyTuple && a.length === b.length && a.every((x, i) => pyEq(x, b[i]));
   if (isPlainObject(a) && isPlainObject(b)) {
     const ka = Object.keys(a).filter((k) => k !== '__keywords');
     const kb = Object.keys(b).filter((k) => k !== '__keywords');
@@ -136,10 +220,11 @@ export function pyStr(v: unknown): string {
 export function pyRepr(v: unknown): string {
   if (typeof v === 'string' || v instanceof String) return reprString(String(v));
   if (v === null || v === undefined) return 'None';
-  if (Array.isArray(v)) return `[${v.map(pyRepr).join(', ')}]`;
+  if (Array.isArray(v)) return v instanceof PyTuple ? (v.length === 1 ? `(${pyRepr(v[0])},)` : `(${v.map(pyRepr).join(', ')})`) : `[${v.map(pyRepr).join(', ')}]`;
   if (isPlainObject(v) && !hasOwnToString(v)) {
+    const origins = dictKeyOrigins.get(v);
     return `{${Object.keys(v)
-      .map((k) => `${reprString(k)}: ${pyRepr(v[k])}`)
+      .map((k) => `${origins !== undefined && origins.has(k) ? pyRepr(origins.get(k)) : reprString(k)}: ${pyRepr(v[k])}`)
       .join(', ')}}`;
   }
   return pyStr(v);
@@ -415,7 +500,32 @@ export function listMethod(l: unknown[], name: string): Method | undefined {
 
 /** Dict methods missing from nunjucks' Jinja compat. */
 export function dictMethod(d: Dict, name: string): Method | undefined {
-  if (name === 'copy') return () => ({ ...d });
+  switch (name) {
+    case 'copy':
+      return () => {
+        const c = { ...d };
+        copyDictKeys(c, d);
+        return c;
+      };
+    case 'items':
+      // (key, value) tuples, with the keys' Python types
+      return () => {
+        const out: PyTuple[] = [];
+        for (const k of Object.keys(d)) if (k !== '__keywords') out.push(pyTuple([dictKey(d, k), d[k]]));
+        return out;
+      };
+    case 'keys':
+      return () => Object.keys(d).flatMap((k) => (k === '__keywords' ? [] : [dictKey(d, k)]));
+    case 'update':
+      return (other) => {
+        if (other !== null && typeof other === 'object') {
+          for (const k of Object.keys(other)) if (k !== '__keywords') d[k] = (other as Dict)[k];
+          copyDictKeys(d, other);
+        }
+        return null;
+      };
+    default:
+  }
   // Python's dict.get returns None (not undefined) for a missing key without default
   if (name === 'get') return (key, dflt) => (d[String(key)] !== undefined && Object.prototype.hasOwnProperty.call(d, String(key)) ? d[String(key)] : dflt === undefined ? null : dflt);
   return undefined;

@@ -3,7 +3,7 @@
 import { TsdbtError } from '../errors.js';
 import type { RefCall, SourceCall, SourcePosition } from '../parse/nodes.js';
 import { toRawArgs } from './jinja-function.js';
-import { pyStr } from './py.js';
+import { pyStr, PyTuple, pyTuple } from './py.js';
 import { LineIndex, firstWord, normalizeSource, scanTemplate, tokenize, type Tok } from './scanner.js';
 
 export type StaticValue = string | number | boolean | null | StaticValue[] | { [k: string]: StaticValue };
@@ -70,7 +70,7 @@ function parseLiteral(toks: Tok[], i: number): Parsed<StaticValue> {
     const close = t.v === '[' ? ']' : ')';
     const items: StaticValue[] = [];
     let k = i + 1;
-    if (toks[k]?.v === close && toks[k]?.t === 'op') return { ok: true, value: items, next: k + 1 };
+    if (toks[k]?.v === close && toks[k]?.t === 'op') return { ok: true, value: t.v === '(' ? (pyTuple(items) as StaticValue[]) : items, next: k + 1 };
     for (;;) {
       const item = parseLiteral(toks, k);
       if (!item.ok) return FAIL;
@@ -78,7 +78,7 @@ function parseLiteral(toks: Tok[], i: number): Parsed<StaticValue> {
       k = item.next;
       const sep = toks[k];
       if (sep?.t !== 'op') return FAIL;
-      if (sep.v === close) return { ok: true, value: t.v === '(' && items.length === 1 ? (items[0] as StaticValue) : items, next: k + 1 };
+      if (sep.v === close) return { ok: true, value: t.v === '(' ? (items.length === 1 ? (items[0] as StaticValue) : (pyTuple(items) as StaticValue[])) : items, next: k + 1 };
       if (sep.v !== ',') return FAIL;
       k++;
     }
@@ -315,13 +315,21 @@ export function renderSimple(ex: StaticExtraction, context: Record<string, unkno
 
 // Each call gets fresh literal values, as a compiled template would build them.
 function cloneArgs(a: StaticValue[]): StaticValue[] {
-  return a.map((v) => (typeof v === 'object' && v !== null ? (structuredClone(v) as StaticValue) : v));
+  return a.map(cloneValue);
+}
+/** A deep copy of a literal (structuredClone would turn tuples into lists). */
+function cloneValue(v: StaticValue): StaticValue {
+  if (Array.isArray(v)) return v instanceof PyTuple ? (pyTuple((v as StaticValue[]).map(cloneValue)) as StaticValue[]) : v.map(cloneValue);
+  if (typeof v !== 'object' || v === null) return v;
+  const o: Record<string, StaticValue> = {};
+  for (const k of Object.keys(v)) o[k] = cloneValue((v as Record<string, StaticValue>)[k] as StaticValue);
+  return o as StaticValue;
 }
 function cloneKwargs(k: Record<string, StaticValue>): Record<string, StaticValue> {
   const out: Record<string, StaticValue> = {};
   for (const key of Object.keys(k)) {
     const v = k[key] as StaticValue;
-    out[key] = typeof v === 'object' && v !== null ? (structuredClone(v) as StaticValue) : v;
+    out[key] = cloneValue(v);
   }
   return out;
 }
