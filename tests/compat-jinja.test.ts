@@ -70,4 +70,21 @@ describe.each(WAREHOUSES)('%s', (kind) => {
     expect(compiled).toContain("where channel in ('web', 'store')");
     expect(compiled).toContain('2500.0 as big');
   });
+
+  it('a project ref() override reaches the built-in through builtins.ref; invocation_id is the run_results one, new each run', async () => {
+    const fs = await import('node:fs');
+    fs.writeFileSync(`${dir}/macros/ref.sql`, "{% macro ref(model_name) %}{% do return(builtins.ref({'legacy_report': 'channel_report'}.get(model_name, model_name))) %}{% endmacro %}");
+    fs.writeFileSync(`${dir}/models/invocation_stamp.sql`, "select '{{ invocation_id }}' as invocation_id, '{{ dbt_version }}' as dbt_version, count(*) as n_rows from {{ ref('legacy_report') }}");
+    const stamp = async () => {
+      const r = await build(await loadProject({ projectDir: dir }));
+      expect(r.results.filter((x) => x.status !== 'success' && x.status !== 'pass')).toEqual([]);
+      const meta = (JSON.parse(fs.readFileSync(r.runResultsPath, 'utf8')) as { metadata: { invocation_id: string } }).metadata;
+      const rows = await wh.sql('select * from main.invocation_stamp');
+      expect(rows.map((row) => ({ ...row, n_rows: Number(row['n_rows']) }))).toEqual([{ invocation_id: meta.invocation_id, dbt_version: '1.9.0', n_rows: 4 }]);
+      return meta.invocation_id;
+    };
+    const first = await stamp();
+    // Volatile: the second build renders it again (no compile-cache hit) with its own id.
+    expect(await stamp()).not.toBe(first);
+  });
 });

@@ -3,6 +3,7 @@ import { createHash } from 'node:crypto';
 import path from 'node:path';
 import { buildManifest, writeManifest } from '../artifacts/manifest.js';
 import { newInvocationId } from '../artifacts/metadata.js';
+import { newInvocation } from '../template/context-vars.js';
 import { compileProject, writeCompiledFiles, type CompiledModel, type CompiledProject } from '../compile/compile-project.js';
 import { compilePending, warehouseAccess } from '../compile/async-render.js';
 import { envReadsHash, loadCompiledCache, projectFingerprint, saveCompiledCache } from './compile-cache.js';
@@ -40,11 +41,13 @@ export async function compile(project: Project, options: SelectOptions & CommonO
   const useCache = options.cache !== false;
   const previous = useCache ? loadCompiledCache(project) : undefined;
   // Keys need no recomputing only if the parse itself was reused (its env var reads unchanged).
-  const compiled = compileProject(parsed, { dialect, nodeIds: ids, cachedBodies: previous?.entries, trustCache: previous?.sameProject && parsed.fromSnapshot, deferWarehouse: true, writeFiles: false });
+  // The manifest carries the invocation_id templates saw.
+  const invocation = newInvocation(ids);
+  const compiled = compileProject(parsed, { dialect, nodeIds: ids, cachedBodies: previous?.entries, trustCache: previous?.sameProject && parsed.fromSnapshot, deferWarehouse: true, writeFiles: false, invocation });
   await compileDeferred(project, compiled, ids, options.adapters);
   writeCompiledFiles(project.projectDir, compiled.models.values());
   if (useCache) saveCompiledCache(project, compiled.compiler, previous);
-  const build = () => buildManifest(parsed, (n) => (n.relation ? dialect.relationName(n.relation) : undefined), adapter.type, newInvocationId(), compiled.models);
+  const build = () => buildManifest(parsed, (n) => (n.relation ? dialect.relationName(n.relation) : undefined), adapter.type, invocation.id, compiled.models);
   // Same files, settings, selection and env var values → the manifest on disk is already this one.
   // A volatile model (now(), log() …) makes every compile's manifest new.
   const stable = useCache && compiled.models.size > 0 && compiled.pending.length === 0 && [...compiled.models.values()].every((m) => !m.node.volatile && m.ephemerals.every((e) => !(parsed.nodes.get(e) as { volatile?: boolean }).volatile));

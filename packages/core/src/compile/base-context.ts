@@ -1,4 +1,5 @@
-// Template context shared by every phase: var, env_var, target, project_name, flags.
+// Template context shared by every phase: var, env_var, target, project_name, flags, invocation_id,
+// run_started_at, dbt_version, selected_resources (`builtins` is resolved by the engine).
 // Node-specific names (ref, source, config, this, is_incremental) are added per render.
 import { didYouMean, TsdbtError } from '../errors.js';
 import type { Project } from '../project/load-project.js';
@@ -6,6 +7,7 @@ import { SECRET_TARGET_KEYS } from '../project/profiles.js';
 import { envVarLookup, SECRET_ENV_PREFIXES } from '../project/yaml-render.js';
 import { jinjaFunction } from '../template/engine.js';
 import { dbtFlags, parseTimeIntrospection } from '../template/introspection.js';
+import { invocationContext, newInvocation, type Invocation } from '../template/context-vars.js';
 
 export type TemplateContext = Record<string, unknown>;
 
@@ -33,10 +35,11 @@ function urlDatabase(url: unknown): string | undefined {
 }
 
 /** `onEnvRead` sees every env var a template reads (name, value), for cache validation. */
-export function baseContext(project: Project, phase: 'parse' | 'compile' | 'run', file: () => string, onEnvRead?: (name: string, value: string | undefined) => void, runFlags?: { fullRefresh: boolean; storeFailures: boolean; command: string }): TemplateContext {
+export function baseContext(project: Project, phase: 'parse' | 'compile' | 'run', file: () => string, onEnvRead?: (name: string, value: string | undefined) => void, runFlags?: { fullRefresh: boolean; storeFailures: boolean; command: string }, invocation: Invocation = newInvocation()): TemplateContext {
   const target = targetContext(project);
   return {
     project_name: project.config.name,
+    ...invocationContext(invocation),
     target,
     execute: phase !== 'parse',
     flags: dbtFlags(runFlags, phase),

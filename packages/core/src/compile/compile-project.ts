@@ -12,6 +12,7 @@ import { macroFiles, type ParsedProject } from '../parse/parse-project.js';
 import { jinjaFunction } from '../template/engine.js';
 import { extractStatic, renderSimple, type StaticExtraction } from '../template/static-extract.js';
 import { baseContext, type TemplateContext } from './base-context.js';
+import type { Invocation } from '../template/context-vars.js';
 import { injectCtes } from './ephemeral.js';
 import { RelationValue, ephemeralCteName } from './relation.js';
 import { Introspection, isPendingWarehouseCall } from './async-render.js';
@@ -50,6 +51,8 @@ export interface CompileOptions {
   /** Extra context for every render (is_incremental etc. at run time). */
   /** Run-time context for a node (undefined when the compile-time context applies: then it can be cached). */
   extraContext?: ((node: SqlNode) => TemplateContext | undefined) | undefined;
+  /** invocation_id, run_started_at and selected_resources templates see (default: a fresh one). */
+  invocation?: Invocation | undefined;
 }
 
 export interface CompiledProject {
@@ -94,10 +97,12 @@ export class Compiler {
     private readonly trustPrevious = false,
     /** run/build flags templates see as `flags.FULL_REFRESH` … (part of the cache key). */
     runFlags?: { fullRefresh: boolean; storeFailures: boolean; command: string },
+    /** invocation_id, run_started_at, selected_resources (default: a fresh one, nothing selected). */
+    invocation?: Invocation,
   ) {
     this.introspection = new Introspection(parsed, dialect, (parsed.project.target.config.database as string | undefined) ?? undefined);
     // In the base, which every render copies first (a cheap whole-object copy): see async-render.ts.
-    this.base = { ...baseContext(parsed.project, 'compile', () => this.currentFile, (name, value) => (this.envReads[name] = envHash(value)), runFlags), ...this.introspection.names };
+    this.base = { ...baseContext(parsed.project, 'compile', () => this.currentFile, (name, value) => (this.envReads[name] = envHash(value)), runFlags, invocation), ...this.introspection.names };
     this.overridden = ['ref', 'source', 'config', 'var', 'env_var'].some((n) => parsed.engine.hasMacro(n));
     const p = parsed.project;
     this.globalKey = sha1(
@@ -295,7 +300,7 @@ export function compiledPathOf(targetPath: string, node: SqlNode): string {
 }
 
 export function compileProject(parsed: ParsedProject, options: CompileOptions): CompiledProject {
-  const compiler = new Compiler(parsed, options.dialect, options.extraContext, options.cachedBodies, options.trustCache);
+  const compiler = new Compiler(parsed, options.dialect, options.extraContext, options.cachedBodies, options.trustCache, undefined, options.invocation);
   const ids = options.nodeIds ? [...options.nodeIds] : [...parsed.nodes.keys()];
   const models = new Map<string, CompiledModel>();
   const pending: SqlNode[] = [];

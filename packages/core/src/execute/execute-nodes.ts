@@ -2,6 +2,7 @@
 // error-severity test failure) skips everything downstream.
 import { buildManifest, writeManifest } from '../artifacts/manifest.js';
 import { newInvocationId } from '../artifacts/metadata.js';
+import type { Invocation } from '../template/context-vars.js';
 import { buildRunResults, writeRunResults } from '../artifacts/run-results.js';
 import { Compiler, writeCompiledFiles, type CompiledModel } from '../compile/compile-project.js';
 import type { TemplateContext } from '../compile/base-context.js';
@@ -66,6 +67,7 @@ const FAILED = new Set(['error', 'fail']);
 export async function executeNodes(project: Project, parsed: ParsedProject, order: readonly string[], options: ExecuteOptions): Promise<ExecuteResult> {
   const started = performance.now();
   const invocationId = newInvocationId();
+  const invocation: Invocation = { id: invocationId, startedAt: new Date(), selected: order };
   const { threads } = options;
   const session = await openSession(project, options.adapters, threads);
   const { dialect } = session;
@@ -78,7 +80,7 @@ export async function executeNodes(project: Project, parsed: ParsedProject, orde
     const full = shouldFullRefresh(node.config, flags.fullRefresh);
     return { is_incremental: jinjaFunction(() => exists && !full), should_full_refresh: jinjaFunction(() => full) };
   };
-  const compiler = new Compiler(parsed, dialect, runContext, options.cachedBodies, options.trustCache && !flags.fullRefresh && !flags.storeFailures, flags);
+  const compiler = new Compiler(parsed, dialect, runContext, options.cachedBodies, options.trustCache && !flags.fullRefresh && !flags.storeFailures, flags, invocation);
   const compiled = new Map<string, CompiledModel>();
   const results: NodeResult[] = [];
   const total = order.length;

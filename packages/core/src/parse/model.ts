@@ -1,4 +1,5 @@
 // One model file → ModelNode: name, fqn, refs/sources/config found statically, rendering only when needed.
+import { graphCallsOverridden } from '../template/context-vars.js';
 import { TsdbtError } from '../errors.js';
 import type { ProjectFile } from '../project/files.js';
 import type { TemplateEngine } from '../template/engine.js';
@@ -55,7 +56,7 @@ export function scanModel(
   const name = modelNameOf(file);
   const fqn = fqnOf(projectName, file, name);
   const ex = cached ?? extractStatic(file.contents);
-  if (ex.complete && !ex.calls.some((c) => refMacros?.has(c))) {
+  if (ex.complete && !ex.calls.some((c) => refMacros?.has(c)) && !graphCallsOverridden(engine)) {
     let inFileConfig: RawConfig = {};
     for (const c of ex.configs) inFileConfig = mergeConfig(inFileConfig, c as RawConfig);
     return { name, fqn, refs: ex.refs, sources: ex.sources, inFileConfig, macros: ex.calls, renderedAtParse: false, extraction: ex };

@@ -115,7 +115,7 @@ export function macrosMatching(project: Project, macros: ReadonlyMap<string, Mac
 /** Calls that change the graph: a model using a macro that makes them is rendered at parse time. */
 const GRAPH_CALLS = /\b(ref|source|config)\s*\(/;
 /** Names whose value differs between renders of the same text: such output is never cached. */
-export const VOLATILE_NAMES = /\b(modules|log|run_query|statement|load_result|invocation_id|run_started_at|adapter|graph|now)\b/;
+export const VOLATILE_NAMES = /\b(modules|log|run_query|statement|load_result|invocation_id|run_started_at|selected_resources|adapter|graph|now)\b/;
 
 export async function parseProject(project: Project, options: ParseOptions = {}): Promise<ParsedProject> {
   const d = project.diagnostics;

@@ -1,5 +1,6 @@
 // snapshots/*.sql ({% snapshot %} blocks) and YAML snapshots (dbt 1.9 `relation:`) → SnapshotNode.
 // Like models: ref/source/config found statically, the block body rendered only when that is not enough.
+import { graphCallsOverridden } from '../template/context-vars.js';
 import type { TemplateScan } from './model.js';
 import { TsdbtError } from '../errors.js';
 import { sha256, type ProjectFile } from '../project/files.js';
@@ -63,7 +64,7 @@ function scanBody(ctx: ParseKindContext, file: string, body: string, checksum: s
   const ex = ctx.extractionCache?.get(checksum) ?? extractStatic(body);
   ctx.extractions.set(checksum, ex);
   const moved = <T extends { position?: SourcePosition | undefined }>(c: T): T => ({ ...c, position: shift(c.position, base) });
-  if (ex.complete && !ex.calls.some((c) => ctx.refMacros.has(c))) {
+  if (ex.complete && !ex.calls.some((c) => ctx.refMacros.has(c)) && !graphCallsOverridden(ctx.engine)) {
     let inFileConfig: RawConfig = {};
     for (const c of ex.configs) inFileConfig = mergeConfig(inFileConfig, c as RawConfig);
     return { refs: ex.refs.map(moved), sources: ex.sources.map(moved), inFileConfig, macros: ex.calls, renderedAtParse: false, extraction: ex };

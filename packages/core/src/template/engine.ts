@@ -14,6 +14,7 @@ import { normalizeSource } from './scanner.js';
 import { toTemplateError, withLocation } from './template-errors.js';
 import { loopControlExtension } from './jinja-syntax.js';
 import { MacroNamespace, resolveDispatch, withDispatch, type DispatchSettings } from './dispatch.js';
+import { builtinsOf, OVERRIDABLE } from './context-vars.js';
 
 export { jinjaFunction, type JinjaFn } from './jinja-function.js';
 
@@ -264,6 +265,13 @@ export class TemplateEngine {
       if (v !== undefined && !(name in Object.prototype)) return v;
     }
     const act = this.active;
+    // dbt puts macros over the context: a project `ref`/`source`/`config` macro overrides the
+    // built-in, which stays reachable as `builtins.ref` … (template/context-vars.ts).
+    if (OVERRIDABLE.has(name)) {
+      const m = this.macros.get(name);
+      if (m !== undefined) return m.fn;
+    }
+    if (name === 'builtins' && act !== undefined) return builtinsOf(act);
     if (act !== undefined) {
       const v = act[name];
       if (v !== undefined && !(name in Object.prototype)) return name === 'adapter' ? withDispatch(v, this.dispatcher) : v;

@@ -14,6 +14,7 @@
 //  - `{% set a, b = 1, 2 %}` unpacks; `{% set x | upper %}…{% endset %}` filters a block set;
 //    `{% filter a | b %}` chains; `{% raw %}` takes whitespace control; `{%+` / `+%}` are accepted
 //  - `{% with a = 1 %}…{% endwith %}` opens a scope
+//  - `x is in y` and tests with one argument and no parentheses (`x is divisibleby 3`)
 //  - a macro called with an argument it does not declare is an error, unless it uses
 //    `varargs` / `kwargs` (Jinja's TypeError messages)
 import { splitArgs } from './jinja-function.js';
@@ -52,6 +53,28 @@ export function installSyntaxPatches(isOurs: (env: unknown) => boolean): void {
   // ---- parser ------------------------------------------------------------------------------
 
   const closers = new Set([lx['TOKEN_RIGHT_PAREN'], lx['TOKEN_RIGHT_BRACKET'], lx['TOKEN_RIGHT_CURLY']]);
+  // Jinja's test forms: `x is in y`, and one argument without parentheses (`x is divisibleby 3`,
+  // `x is sameas none`); the argument is a primary with postfix, as in Jinja's parse_test.
+  const testArgStart = new Set(['TOKEN_STRING', 'TOKEN_INT', 'TOKEN_FLOAT', 'TOKEN_SYMBOL', 'TOKEN_LEFT_BRACKET', 'TOKEN_LEFT_CURLY', 'TOKEN_NONE', 'TOKEN_BOOLEAN'].map((t) => lx[t]));
+  const notTestArg = new Set(['and', 'or', 'else', 'if', 'is']);
+  P['parseIs'] = function parseIs(this: AnyNode) {
+    let node = this['parseCompare']();
+    if (!this['skipSymbol']('is')) return node;
+    const not = this['skipSymbol']('not');
+    let right: AnyNode;
+    const name = this['peekToken']();
+    if (name?.type === lx['TOKEN_SYMBOL']) {
+      this['nextToken']();
+      const test = new nodes['Symbol'](name.lineno, name.colno, name.value);
+      const next = this['peekToken']();
+      if (next?.type === lx['TOKEN_LEFT_PAREN']) right = new nodes['FunCall'](name.lineno, name.colno, test, this['parseSignature']());
+      else if (next && testArgStart.has(next.type) && !(next.type === lx['TOKEN_SYMBOL'] && notTestArg.has(next.value))) {
+        right = new nodes['FunCall'](name.lineno, name.colno, test, new nodes['NodeList'](next.lineno, next.colno, [this['parsePrimary']()]));
+      } else right = test;
+    } else right = this['parseCompare'](); // `is none` / `is true`: literals name the test
+    node = new nodes['Is'](node.lineno, node.colno, node, right);
+    return not ? new nodes['Not'](node.lineno, node.colno, node) : node;
+  };
   // nunjucks' Jinja compat retries a failed aggregate as a slice (`x[1:3]`): keep that as fallback.
   const sliceFallback: Fn = P['parseAggregate'];
   P['parseAggregate'] = function parseAggregate(this: AnyNode) {
