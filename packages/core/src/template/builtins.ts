@@ -7,7 +7,7 @@ import { ReturnSignal } from './jinja-compat.js';
 import { jinjaFunction, splitArgs } from './jinja-function.js';
 import { makeModules } from './py-modules.js';
 import { jinjaFilters, jinjaTests } from './jinja-filters.js';
-import { isPlainObject, pyJsonDumps, pyPercentFormat, PyFloat, pyStr, pyTruthy, pyTuple } from './py.js';
+import { isPlainObject, pyEq, pyJsonDumps, pyPercentFormat, PyFloat, pyStr, pyTruthy, pyTuple } from './py.js';
 
 type Fn = (...a: any[]) => any;
 export type LogFn = (msg: string, info: boolean) => void;
@@ -161,7 +161,7 @@ export function makeTests(): Record<string, Fn> {
     integer: isInt,
     float: (v: unknown) => v instanceof PyFloat || (typeof v === 'number' && !Number.isInteger(v)),
     ...jinjaTests(),
-    in: (v: unknown, c: unknown) => (Array.isArray(c) ? c.includes(v) : typeof c === 'string' ? c.includes(String(v)) : isPlainObject(c) ? Object.prototype.hasOwnProperty.call(c, String(v)) : false),
+    in: (v: unknown, c: unknown) => (Array.isArray(c) ? c.some((x) => pyEq(x, v)) : typeof c === 'string' ? c.includes(String(v)) : isPlainObject(c) ? Object.prototype.hasOwnProperty.call(c, String(v)) : false),
   };
 }
 

@@ -141,3 +141,10 @@ describe("Jinja test forms (template/jinja-syntax.ts parseIs)", () => {
     expect(r('{% if x is number %}n{% endif %}{% if x is none %}!{% endif %}', { x: 1 })).toBe('n');
   });
 });
+
+describe('the `in` test compares by value, as Python', () => {
+  it('finds equal lists and numbers, not only the same object', () => {
+    const e = new TemplateEngine();
+    expect(e.render('m.sql', '{{ [1] is in [[1]] }} {{ 2 is in [1, 2] }} {{ 3 is in [1, 2] }}', {}).trim()).toBe('True True False');
+  });
+});
