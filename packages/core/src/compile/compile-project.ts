@@ -222,6 +222,11 @@ export class Compiler {
     return this.parsed.engine.render(label, text, ctx);
   }
 
+  /** run_query, statement, adapter … as templates see them (the same objects for every render). */
+  warehouseNames(): Record<string, unknown> {
+    return this.introspection.names;
+  }
+
   /** renderExtra for a hook that may ask the warehouse (run_query, adapter.get_relation …), answered over `warehouse`. */
   async renderExtraWithWarehouse(node: SqlNode | SeedNode | undefined, text: string, label: string, warehouse: WarehouseAccess, extra?: TemplateContext): Promise<string> {
     try {

@@ -4,6 +4,7 @@ import { compileWithWarehouse, warehouseAccess } from '../compile/async-render.j
 import type { ModelNode } from '../parse/nodes.js';
 import { auditHook, auditTests } from './audit.js';
 import { materialize } from './materialize.js';
+import { customMaterializationMacro, runCustomMaterialization } from './materialize-custom.js';
 import { nodeHooks } from './hooks.js';
 import { checkContract, contractEnforced } from './contract.js';
 import type { NodeHandler } from './node-handler.js';
@@ -24,7 +25,9 @@ export const runModel: NodeHandler = async (node, ctx) => {
     const audit = auditTests(model, ctx);
     // Rendered when they run, after the body, so `is_incremental()` and `this` are what the model itself saw.
     const hooks = nodeHooks(model, ctx.compiler, warehouseAccess(ctx.conn, ctx.introspector));
-    const { rows, message } = await materialize(ctx.conn, ctx.dialect, compiled, ctx.relations, ctx, audit.length ? auditHook(model, audit, ctx) : undefined, hooks);
+    const beforeCommit = audit.length ? auditHook(model, audit, ctx) : undefined;
+    const custom = customMaterializationMacro(ctx, model.config.materialized);
+    const { rows, message } = custom ? await runCustomMaterialization(ctx, compiled, custom, hooks, beforeCommit) : await materialize(ctx.conn, ctx.dialect, compiled, ctx.relations, ctx, beforeCommit, hooks);
     return { status: 'success', message: message ?? (model.config.materialized === 'view' ? 'CREATE VIEW' : `SELECT ${rows ?? '?'}`), rowsAffected: rows, compiled };
   } catch (e) {
     return { status: 'error', message: e instanceof TsdbtError ? e.format() : (e as Error).message, compiled };
