@@ -50,7 +50,7 @@ export function relationFactory(dialect: Dialect) {
   return (ref: { database?: string | undefined; schema?: string | undefined; identifier?: string | undefined }, type?: 'table' | 'view'): RelationValue => {
     if (ref.identifier !== undefined && ref.schema !== undefined) return RelationValue.of(dialect, ref as RelationRef, type);
     const rendered = [ref.database, ref.schema, ref.identifier].filter((p): p is string => p !== undefined).map((p) => dialect.quoteIdentifier(p)).join('.');
-    return new RelationValue({ database: ref.database, schema: ref.schema ?? '', identifier: ref.identifier ?? '' }, rendered, type);
+    return new RelationValue({ database: ref.database, schema: ref.schema ?? '', identifier: ref.identifier ?? '' }, rendered, type, (p) => dialect.quoteIdentifier(p));
   };
 }
 
