@@ -15,7 +15,7 @@ import { freePort } from '../support/pg-admin.js';
 import { createWarehouse, WAREHOUSES, type Row, type Warehouse } from '../support/warehouse.js';
 
 const FIXTURE = 'pg-ops';
-const RUN_CHILD = path.join(repoRoot, 'tests', 'fixtures', 'pg-ops', 'run-child.mjs');
+const PAUSING_CHILD = path.join(repoRoot, 'tests', 'support', 'pausing-child.mjs');
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
@@ -173,7 +173,7 @@ describe.runIf(WAREHOUSES.includes('postgres'))('postgres operations', () => {
       let paused!: () => void;
       const pausedNow = new Promise<void>((resolve) => (paused = resolve));
       const statements: string[] = [];
-      const p = start([RUN_CHILD, dir, 'slow_table', pauseAfter], (line) => {
+      const p = start([PAUSING_CHILD, 'run', dir, 'slow_table', pauseAfter], (line) => {
         const e = JSON.parse(line) as { event: string; sql?: string };
         if (e.event === 'statement') statements.push(e.sql!);
         if (e.event === 'paused') paused();

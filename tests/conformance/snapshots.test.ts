@@ -477,7 +477,7 @@ describe.each(WAREHOUSES)('%s', (kind) => {
       // The project run by the child has no --vars: give it the same config through the project file.
       const projectFile = path.join(dir, 'tsdbt_project.yml');
       writeFileSync(projectFile, `${readFileSync(projectFile, 'utf8')}\nvars:\n  hard_deletes: new_record\n`);
-      const { signal, events } = await runAndKill([path.join(repoRoot, 'tests', 'support', 'snapshot-child.mjs'), dir, 'customers_ts', '^update '], (e) => (e.event === 'paused' ? 0 : undefined));
+      const { signal, events } = await runAndKill([path.join(repoRoot, 'tests', 'support', 'pausing-child.mjs'), 'snapshot', dir, 'customers_ts', '^update '], (e) => (e.event === 'paused' ? 0 : undefined));
       expect(signal).toBe('SIGKILL');
       expect(events.find((e) => e.event === 'node_started')).toMatchObject({ name: 'customers_ts' });
       const statements = events.filter((e) => e.event === 'statement').map((e) => String(e.sql).split(/\s/)[0]!.toLowerCase());
